@@ -1,0 +1,454 @@
+package io.watershed.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All partition logs under one root directory, with the threads, file handles and background work
+ * they share.
+ *
+ * <pre>
+ * root/
+ *   partitions/&lt;name&gt;/          one directory per partition (segments, indexes, log-start-offset)
+ *   trash/                        partitions being deleted
+ *   recovery-point-checkpoint     per partition, the offset below which data was fsynced
+ *   .clean-shutdown               present only between a clean close and the next open
+ * </pre>
+ *
+ * <p>Opening is cheap after a clean shutdown: partitions load lazily on first use. After an unclean
+ * shutdown every partition is recovered from its recovery point before {@link #open} returns.
+ *
+ * <p>Thread-safe.
+ */
+public final class LogManager implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,255}");
+  static final String CLEAN_SHUTDOWN = ".clean-shutdown";
+  static final String CHECKPOINT = "recovery-point-checkpoint";
+
+  private final LogManagerConfig config;
+  private final Path partitionsDir;
+  private final Path trashDir;
+  private final FileHandlePool pool;
+  private final ExecutorService writers;
+  private final ExecutorService flushers;
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService cleanerThread;
+  private final LogContext ctx;
+  private final LogCleaner cleaner;
+  private final Map<String, PartitionLog> partitions = new ConcurrentHashMap<>();
+  private final Map<String, Long> checkpointed = new ConcurrentHashMap<>();
+  private final boolean cleanStart;
+  private volatile boolean closed;
+
+  private LogManager(LogManagerConfig config) throws IOException {
+    this.config = config;
+    Path root = config.root();
+    this.partitionsDir = root.resolve("partitions");
+    this.trashDir = root.resolve("trash");
+    Files.createDirectories(partitionsDir);
+    Files.createDirectories(trashDir);
+    this.pool = new FileHandlePool(config.maxOpenFiles());
+    this.writers = Executors.newFixedThreadPool(config.writerThreads(), threads("log-writer"));
+    this.flushers = Executors.newFixedThreadPool(config.flusherThreads(), threads("log-flusher"));
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("log-scheduler"));
+    this.cleanerThread = Executors.newSingleThreadExecutor(threads("log-cleaner"));
+    this.ctx = new LogContext(pool, writers, flushers, config.clock(), config.flushPolicy());
+    this.cleaner = new LogCleaner(config.clock());
+
+    Path marker = root.resolve(CLEAN_SHUTDOWN);
+    this.cleanStart = Files.exists(marker);
+    checkpointed.putAll(readCheckpoint(root.resolve(CHECKPOINT)));
+    emptyTrash();
+    openPartitions();
+    if (cleanStart) {
+      Files.delete(marker);
+      PartitionLog.fsyncDirectory(root);
+    }
+    schedule();
+  }
+
+  /**
+   * Opens (creating if needed) the log root and recovers it if it was not shut down cleanly.
+   *
+   * @throws IOException when the directory cannot be used
+   */
+  public static LogManager open(LogManagerConfig config) throws IOException {
+    return new LogManager(config);
+  }
+
+  /** Whether the previous shutdown was clean (no recovery scan was needed). */
+  public boolean wasCleanStart() {
+    return cleanStart;
+  }
+
+  public LogManagerConfig config() {
+    return config;
+  }
+
+  private void openPartitions() throws IOException {
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(partitionsDir)) {
+      for (Path d : dirs) {
+        if (Files.isDirectory(d) && NAME.matcher(d.getFileName().toString()).matches()) {
+          names.add(d.getFileName().toString());
+        }
+      }
+    }
+    for (String name : names) {
+      long recoveryPoint = cleanStart ? -1 : checkpointed.getOrDefault(name, 0L);
+      partitions.put(
+          name,
+          new PartitionLog(
+              name, partitionsDir.resolve(name), config.defaults(), ctx, recoveryPoint));
+    }
+    if (!cleanStart && !names.isEmpty()) {
+      LOG.warn("unclean shutdown detected: recovering {} partition(s)", names.size());
+      long started = System.nanoTime();
+      ExecutorService recovery =
+          Executors.newFixedThreadPool(
+              Math.max(1, Runtime.getRuntime().availableProcessors()), threads("log-recovery"));
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (PartitionLog p : partitions.values()) {
+          done.add(recovery.submit(p::load));
+        }
+        for (Future<?> f : done) {
+          f.get();
+        }
+      } catch (Exception e) {
+        throw new IOException("recovery failed: " + e.getMessage(), e);
+      } finally {
+        recovery.shutdown();
+      }
+      LOG.info(
+          "recovery finished in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+  }
+
+  private void schedule() {
+    scheduler.scheduleWithFixedDelay(
+        this::retentionPass,
+        config.retentionCheckIntervalMs(),
+        config.retentionCheckIntervalMs(),
+        TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(
+        this::checkpointQuietly,
+        config.checkpointIntervalMs(),
+        config.checkpointIntervalMs(),
+        TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(
+        () -> cleanerThread.execute(this::cleanerPass),
+        config.cleanerIntervalMs(),
+        config.cleanerIntervalMs(),
+        TimeUnit.MILLISECONDS);
+    if (config.flushPolicy() instanceof FlushPolicy.Interval interval) {
+      scheduler.scheduleWithFixedDelay(
+          () -> partitions.values().forEach(PartitionLog::flushIfDirty),
+          interval.intervalMs(),
+          interval.intervalMs(),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  // ---- partitions -------------------------------------------------------------------------
+
+  /**
+   * The partition called {@code name}, created if it does not exist, with {@code logConfig}
+   * installed.
+   *
+   * @throws IllegalArgumentException when the name is not 1-255 of {@code [A-Za-z0-9._-]}
+   */
+  public PartitionLog partition(String name, LogConfig logConfig) {
+    checkOpen();
+    if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+      throw new IllegalArgumentException("invalid partition name '" + name + "'");
+    }
+    PartitionLog log =
+        partitions.computeIfAbsent(
+            name, n -> new PartitionLog(n, partitionsDir.resolve(n), logConfig, ctx, -1));
+    log.updateConfig(logConfig);
+    log.load();
+    return log;
+  }
+
+  /** The partition called {@code name}, if it exists. */
+  public Optional<PartitionLog> get(String name) {
+    return Optional.ofNullable(partitions.get(name));
+  }
+
+  /** Names of all partitions, sorted. */
+  public Set<String> names() {
+    return new TreeSet<>(partitions.keySet());
+  }
+
+  /**
+   * Deletes a partition: appends in flight fail, its directory moves to the trash at once and is
+   * removed in the background.
+   */
+  public void delete(String name) throws IOException {
+    PartitionLog log = partitions.remove(name);
+    if (log == null) {
+      return;
+    }
+    log.abandon();
+    log.maintenance.lock();
+    try {
+      for (Segment s : log.segmentsView()) {
+        pool.retire(s.file, false);
+      }
+      Path dir = partitionsDir.resolve(name);
+      if (Files.exists(dir)) {
+        Path target = trashDir.resolve(name + "-" + System.nanoTime());
+        Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
+        PartitionLog.fsyncDirectory(partitionsDir);
+        scheduler.execute(() -> deleteTree(target));
+      }
+      checkpointed.remove(name);
+    } finally {
+      log.maintenance.unlock();
+    }
+  }
+
+  private void emptyTrash() {
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(trashDir)) {
+      for (Path d : dirs) {
+        deleteTree(d);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot empty {}: {}", trashDir, e.toString());
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try {
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.delete(file);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc)
+                throws IOException {
+              Files.delete(dir);
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      LOG.warn("cannot delete {}: {}", root, e.toString());
+    }
+  }
+
+  // ---- background work ----------------------------------------------------------------------
+
+  /** Runs retention on every partition now; returns the number of segments deleted. */
+  public int retentionPass() {
+    int deleted = 0;
+    for (PartitionLog p : partitions.values()) {
+      try {
+        deleted += p.enforceRetention();
+      } catch (RuntimeException e) {
+        LOG.warn("{}: retention failed: {}", p.name(), e.toString());
+      }
+    }
+    return deleted;
+  }
+
+  /** Compacts every partition that is due now; returns the number of partitions compacted. */
+  public int cleanerPass() {
+    int cleaned = 0;
+    for (PartitionLog p : partitions.values()) {
+      if (closed) {
+        break;
+      }
+      try {
+        if (p.isLoaded() && p.config().cleanupCompact() && cleaner.clean(p, false)) {
+          cleaned++;
+        }
+      } catch (RuntimeException | IOException e) {
+        LOG.warn("{}: compaction failed: {}", p.name(), e.toString());
+      }
+    }
+    return cleaned;
+  }
+
+  /** Compacts one partition now regardless of its dirty ratio. For tests and tools. */
+  public boolean compactNow(String name) throws IOException {
+    PartitionLog p = partitions.get(name);
+    return p != null && cleaner.clean(p, true);
+  }
+
+  private void checkpointQuietly() {
+    try {
+      checkpoint();
+    } catch (IOException e) {
+      LOG.warn("cannot write {}: {}", CHECKPOINT, e.toString());
+    }
+  }
+
+  /**
+   * Writes every partition's recovery point.
+   *
+   * <pre>
+   * Text, one entry per line, written to a temp file, fsynced and renamed:
+   *   line 1: format version (0)
+   *   line 2: number of entries
+   *   then:   &lt;partition name&gt; &lt;recovery point offset&gt;
+   * </pre>
+   */
+  synchronized void checkpoint() throws IOException {
+    for (PartitionLog p : partitions.values()) {
+      long point = p.recoveryPointIfLoaded();
+      if (point >= 0) {
+        checkpointed.put(p.name(), point);
+      }
+    }
+    StringBuilder text = new StringBuilder("0\n").append(checkpointed.size()).append('\n');
+    for (Map.Entry<String, Long> e : new java.util.TreeMap<>(checkpointed).entrySet()) {
+      text.append(e.getKey()).append(' ').append(e.getValue()).append('\n');
+    }
+    Path file = config.root().resolve(CHECKPOINT);
+    writeDurably(file, text.toString());
+  }
+
+  private static Map<String, Long> readCheckpoint(Path file) {
+    Map<String, Long> out = new HashMap<>();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      if (lines.size() < 2 || !lines.get(0).equals("0")) {
+        LOG.warn("ignoring {} with unknown format", file);
+        return out;
+      }
+      int n = Integer.parseInt(lines.get(1).trim());
+      for (int i = 0; i < n && i + 2 < lines.size(); i++) {
+        String[] parts = lines.get(i + 2).split(" ");
+        out.put(parts[0], Long.parseLong(parts[1]));
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("ignoring unreadable {}: {}", file, e.toString());
+      out.clear();
+    }
+    return out;
+  }
+
+  private static void writeDurably(Path file, String content) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer b = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    PartitionLog.fsyncDirectory(file.getParent());
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new LogClosedException("log manager is closed");
+    }
+  }
+
+  int openFileCount() {
+    return pool.openCount();
+  }
+
+  /**
+   * Closes every partition (finishing queued appends, fsyncing, writing index files), writes the
+   * recovery points and, when everything closed cleanly, the clean-shutdown marker.
+   */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    scheduler.shutdownNow();
+    cleaner.stop();
+    cleanerThread.shutdown();
+    try {
+      cleanerThread.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    boolean clean = true;
+    for (PartitionLog p : partitions.values()) {
+      clean &= p.close(10_000);
+    }
+    writers.shutdown();
+    flushers.shutdown();
+    try {
+      writers.awaitTermination(10, TimeUnit.SECONDS);
+      flushers.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      checkpoint();
+    } catch (IOException e) {
+      clean = false;
+      LOG.warn("cannot write {} at shutdown: {}", CHECKPOINT, e.toString());
+    }
+    if (clean) {
+      try {
+        writeDurably(config.root().resolve(CLEAN_SHUTDOWN), "clean\n");
+      } catch (IOException e) {
+        LOG.warn("cannot write the clean-shutdown marker: {}", e.toString());
+      }
+    } else {
+      LOG.warn("not all partitions closed cleanly; the next start will run recovery");
+    }
+    pool.closeAll();
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

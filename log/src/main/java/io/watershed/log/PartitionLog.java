@@ -1,0 +1,1055 @@
+package io.watershed.log;
+
+import io.watershed.log.format.RecordBatchLayout;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One partition: an ordered set of segments with a single writer.
+ *
+ * <h2>Appends and group commit</h2>
+ *
+ * {@link #append} validates on the caller's thread and queues the batches. One drain at a time (the
+ * partition's writer, run on the shared writer pool) takes everything queued, assigns offsets,
+ * writes all of it with one gathering write and publishes the new end. Durable appends then wait
+ * for the flusher, which fsyncs whatever has been written when it runs: appends that arrive during
+ * an fsync are covered by the next one, so many appends share each fsync while the writer keeps
+ * writing.
+ *
+ * <h2>Readers</h2>
+ *
+ * Reads never take the writer's lock: segments are found in a concurrent map, sealed segments are
+ * immutable, and the active segment publishes its size and end offset through volatile fields after
+ * the bytes and index entries they cover are written.
+ *
+ * <h2>Failures</h2>
+ *
+ * After a failed write or fsync the partition refuses every later write with {@link
+ * LogStorageException} until it is reopened; reads go on.
+ */
+public final class PartitionLog {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
+
+  /** Most bytes one drain writes before it yields the writer thread to other partitions. */
+  private static final int MAX_DRAIN_BYTES = 16 * 1024 * 1024;
+
+  private static final int MAX_DRAIN_ROUNDS = 8;
+  private static final String LOG_START_OFFSET_FILE = "log-start-offset";
+
+  private final String name;
+  private final Path dir;
+  private final LogContext ctx;
+  private volatile LogConfig config;
+
+  /** The segments by base offset; the last one is the active segment. */
+  final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+
+  private volatile Segment active;
+  private volatile long logStartOffset;
+  private volatile long logEndOffset;
+  private volatile long durableOffset;
+  private volatile LogStorageException failure;
+  private volatile boolean closing;
+  private volatile boolean loaded;
+  private final Object loadLock = new Object();
+
+  /** Offset from which an unclean shutdown requires a CRC scan, or -1 when shut down cleanly. */
+  private final long recoveryPoint;
+
+  private final ConcurrentLinkedQueue<WriterTask> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean writerScheduled = new AtomicBoolean();
+
+  private final ConcurrentLinkedQueue<PendingAppend> durableWaiters = new ConcurrentLinkedQueue<>();
+  private final Set<Segment> dirty = ConcurrentHashMap.newKeySet();
+  private final ConcurrentLinkedQueue<Segment> sealing = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean flushScheduled = new AtomicBoolean();
+  private final AtomicBoolean dirDirty = new AtomicBoolean();
+
+  /** Offsets below this were compacted by this process; the cleaner's progress. */
+  volatile long firstDirtyOffset;
+
+  /** Serialises retention, delete-records and compaction; the writer never takes it. */
+  final ReentrantLock maintenance = new ReentrantLock();
+
+  private final List<LogListener> listeners = new CopyOnWriteArrayList<>();
+
+  PartitionLog(String name, Path dir, LogConfig config, LogContext ctx, long recoveryPoint) {
+    this.name = name;
+    this.dir = dir;
+    this.config = config;
+    this.ctx = ctx;
+    this.recoveryPoint = recoveryPoint;
+  }
+
+  /** The name this partition was opened under (its directory name). */
+  public String name() {
+    return name;
+  }
+
+  public LogConfig config() {
+    return config;
+  }
+
+  /** Installs a new configuration; it applies to appends, rolls and retention from now on. */
+  public void updateConfig(LogConfig newConfig) {
+    this.config = newConfig;
+  }
+
+  public void addListener(LogListener listener) {
+    listeners.add(listener);
+  }
+
+  public void removeListener(LogListener listener) {
+    listeners.remove(listener);
+  }
+
+  // ---- loading --------------------------------------------------------------------------------
+
+  boolean isLoaded() {
+    return loaded;
+  }
+
+  /** Opens the segments on first use. Thread-safe; later calls return at once. */
+  void load() {
+    if (loaded) {
+      return;
+    }
+    synchronized (loadLock) {
+      if (loaded) {
+        return;
+      }
+      try {
+        doLoad();
+      } catch (IOException e) {
+        throw new LogStorageException(name + ": cannot open partition: " + e.getMessage(), e);
+      }
+      loaded = true;
+    }
+  }
+
+  private void doLoad() throws IOException {
+    Files.createDirectories(dir);
+    List<Long> bases = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        String fileName = f.getFileName().toString();
+        if (fileName.endsWith(".cleaned") || fileName.endsWith(".tmp")) {
+          // An interrupted compaction or index write: the original is intact, roll back.
+          LOG.info("{}: removing leftover {}", name, fileName);
+          Files.deleteIfExists(f);
+        } else if (fileName.endsWith(".log") && fileName.length() == 24) {
+          bases.add(Long.parseLong(fileName.substring(0, 20)));
+        }
+      }
+    }
+    bases.sort(null);
+    logStartOffset = readLogStartOffset();
+    for (long base : bases) {
+      segments.put(base, Segment.existing(dir, base, ctx.pool()));
+    }
+    if (recoveryPoint >= 0 && !segments.isEmpty()) {
+      recover();
+    }
+    if (segments.isEmpty()) {
+      segments.put(
+          logStartOffset, Segment.create(dir, logStartOffset, ctx.pool(), ctx.clock().getAsLong()));
+      dirDirty.set(true);
+    }
+    Segment last = segments.lastEntry().getValue();
+    last.ensureVerified();
+    active = last;
+    logStartOffset = Math.max(logStartOffset, segments.firstKey());
+    logEndOffset = last.nextOffset();
+    durableOffset = logEndOffset;
+  }
+
+  /**
+   * Scans, with CRC checks, every segment from the one holding the recovery point onwards;
+   * truncates at the first torn or invalid batch and removes any later segment, since nothing after
+   * a gap can be trusted to be in order.
+   */
+  private void recover() throws IOException {
+    Long from = segments.floorKey(recoveryPoint);
+    if (from == null) {
+      from = segments.firstKey();
+    }
+    long minOffset = from;
+    boolean cut = false;
+    long droppedBytes = 0;
+    List<Segment> toScan = new ArrayList<>(segments.tailMap(from, true).values());
+    for (Segment s : toScan) {
+      if (cut) {
+        LOG.warn("{}: removing segment {} after the truncation point", name, s);
+        droppedBytes += Files.size(s.file.path());
+        segments.remove(s.baseOffset);
+        s.delete();
+        continue;
+      }
+      long dropped = s.recover(minOffset);
+      droppedBytes += dropped;
+      if (dropped > 0) {
+        cut = true;
+      }
+      minOffset = s.nextOffset();
+      s.force();
+    }
+    if (droppedBytes > 0) {
+      LOG.warn(
+          "{}: recovery dropped {} bytes; the log now ends at offset {}",
+          name,
+          droppedBytes,
+          minOffset);
+    } else {
+      LOG.info("{}: recovered {} segment(s) from offset {}", name, toScan.size(), from);
+    }
+  }
+
+  private long readLogStartOffset() throws IOException {
+    Path file = dir.resolve(LOG_START_OFFSET_FILE);
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      LOG.warn("{}: ignoring unreadable {}", name, LOG_START_OFFSET_FILE);
+      return 0;
+    }
+  }
+
+  private void persistLogStartOffset(long offset) throws IOException {
+    Path file = dir.resolve(LOG_START_OFFSET_FILE);
+    Path tmp = dir.resolve(LOG_START_OFFSET_FILE + ".tmp");
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      ch.write(ByteBuffer.wrap((offset + "\n").getBytes(StandardCharsets.US_ASCII)));
+      ch.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    fsyncDirectory(dir);
+  }
+
+  static void fsyncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+
+  // ---- offsets --------------------------------------------------------------------------------
+
+  /** The first readable offset. */
+  public long logStartOffset() {
+    load();
+    return logStartOffset;
+  }
+
+  /** The offset the next record will get; everything below it is readable. */
+  public long logEndOffset() {
+    load();
+    return logEndOffset;
+  }
+
+  /** Everything below this offset has been fsynced. */
+  public long durableOffset() {
+    load();
+    return durableOffset;
+  }
+
+  /** The durable offset if loaded, else -1 (for checkpoints, without forcing a load). */
+  long recoveryPointIfLoaded() {
+    return loaded ? durableOffset : -1;
+  }
+
+  /** Bytes of all segments. */
+  public long sizeInBytes() {
+    load();
+    long total = 0;
+    for (Segment s : segments.values()) {
+      total += sizeOf(s);
+    }
+    return total;
+  }
+
+  public int segmentCount() {
+    load();
+    return segments.size();
+  }
+
+  private static long sizeOf(Segment s) {
+    if (s.isLoaded()) {
+      return s.size();
+    }
+    try {
+      return Files.size(s.file.path());
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  // ---- append ---------------------------------------------------------------------------------
+
+  /** A unit of work for the writer. */
+  private sealed interface WriterTask permits PendingAppend, Barrier {}
+
+  /** Rolls the active segment if it holds data, then completes. */
+  private record Barrier(boolean roll, CompletableFuture<Void> done) implements WriterTask {}
+
+  private static final class PendingAppend implements WriterTask {
+    final BatchValidator.Validated batches;
+    final AppendOptions options;
+    final CompletableFuture<AppendResult> future = new CompletableFuture<>();
+    long firstOffset;
+    long lastOffset;
+    long logAppendTime = RecordBatchLayout.NO_TIMESTAMP;
+    AppendResult result;
+
+    PendingAppend(BatchValidator.Validated batches, AppendOptions options) {
+      this.batches = batches;
+      this.options = options;
+    }
+  }
+
+  /**
+   * Appends one or more v2 batches, held between {@code batches}' position and limit. The log
+   * writes offsets (and, under LogAppendTime, timestamps) into the buffer, so the caller must not
+   * touch it until the returned future completes.
+   *
+   * <p>The future completes with where the records landed once they are readable — and, when {@code
+   * options.durable()}, once they are durable under the flush policy. It fails with {@link
+   * io.watershed.log.format.CorruptBatchException}, {@link InvalidRecordException}, {@link
+   * RecordTooLargeException}, {@link LogStorageException} or {@link LogClosedException}.
+   * Thread-safe.
+   */
+  public CompletableFuture<AppendResult> append(ByteBuffer batches, AppendOptions options) {
+    try {
+      load();
+      checkWritable();
+      BatchValidator.Validated v =
+          BatchValidator.validate(batches, config, options, ctx.clock().getAsLong());
+      PendingAppend p = new PendingAppend(v, options);
+      queue.add(p);
+      scheduleWriter();
+      return p.future;
+    } catch (LogException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private void checkWritable() {
+    LogStorageException f = failure;
+    if (f != null) {
+      throw new LogStorageException(name + " refuses writes after a storage failure", f);
+    }
+    if (closing) {
+      throw new LogClosedException(name + " is closed");
+    }
+  }
+
+  private void scheduleWriter() {
+    if (writerScheduled.compareAndSet(false, true)) {
+      ctx.writers().execute(this::drain);
+    }
+  }
+
+  /** The writer: one instance runs at a time per partition (guarded by writerScheduled). */
+  private void drain() {
+    for (int round = 0; round < MAX_DRAIN_ROUNDS; round++) {
+      List<WriterTask> tasks = new ArrayList<>();
+      long bytes = 0;
+      WriterTask t;
+      while (bytes < MAX_DRAIN_BYTES && (t = queue.poll()) != null) {
+        tasks.add(t);
+        if (t instanceof PendingAppend p) {
+          bytes += p.batches.totalBytes;
+        }
+      }
+      if (tasks.isEmpty()) {
+        writerScheduled.set(false);
+        if (queue.isEmpty() || !writerScheduled.compareAndSet(false, true)) {
+          return;
+        }
+        continue;
+      }
+      try {
+        process(tasks);
+      } catch (Throwable e) {
+        LOG.error("{}: writer failed", name, e);
+        failAll(tasks, asStorageFailure(e));
+      }
+    }
+    // Yield to other partitions; writerScheduled stays set, so no second drain can start.
+    ctx.writers().execute(this::drain);
+  }
+
+  private LogException asStorageFailure(Throwable e) {
+    if (e instanceof LogException le) {
+      return le;
+    }
+    return new LogStorageException(name + ": " + e, e);
+  }
+
+  private static void failAll(List<WriterTask> tasks, LogException e) {
+    for (WriterTask t : tasks) {
+      if (t instanceof PendingAppend p) {
+        p.future.completeExceptionally(e);
+      } else if (t instanceof Barrier b) {
+        b.done.completeExceptionally(e);
+      }
+    }
+  }
+
+  /** Staged writes of one drain, flushed to the active segment together. */
+  private final class Stage {
+    final List<ByteBuffer> buffers = new ArrayList<>();
+    final List<long[]> batches = new ArrayList<>(); // position, size, base, maxTs, ofMax, crc, next
+    final List<PendingAppend> finished = new ArrayList<>();
+    final List<Barrier> barriers = new ArrayList<>();
+    Segment segment;
+    int position;
+    long nextOffset;
+  }
+
+  private void process(List<WriterTask> tasks) throws IOException {
+    LogStorageException f = failure;
+    if (f != null) {
+      failAll(tasks, new LogStorageException(name + " refuses writes after a storage failure", f));
+      return;
+    }
+    long now = ctx.clock().getAsLong();
+    LogConfig cfg = config;
+    Stage stage = new Stage();
+    stage.segment = active;
+    stage.position = stage.segment.size();
+    stage.nextOffset = logEndOffset;
+    List<PendingAppend> written = new ArrayList<>();
+    try {
+      for (WriterTask task : tasks) {
+        if (task instanceof Barrier b) {
+          if (b.roll && stage.position > 0) {
+            writeStage(stage, written);
+            roll(stage, now);
+          }
+          stage.barriers.add(b);
+          continue;
+        }
+        PendingAppend p = (PendingAppend) task;
+        BatchValidator.Validated v = p.batches;
+        p.firstOffset = stage.nextOffset;
+        for (int i = 0; i < v.count; i++) {
+          int size = v.sizes[i];
+          if (stage.position > 0
+              && (stage.position + (long) size > cfg.segmentBytes()
+                  || now - stage.segment.createdMs() >= cfg.segmentMs())) {
+            writeStage(stage, written);
+            roll(stage, now);
+          }
+          ByteBuffer buf = v.buffer;
+          int at = v.positions[i];
+          long base = stage.nextOffset;
+          buf.putLong(at + RecordBatchLayout.BASE_OFFSET, base);
+          buf.putInt(at + RecordBatchLayout.PARTITION_LEADER_EPOCH, 0);
+          long maxTs;
+          long offsetOfMax;
+          if (cfg.logAppendTime()) {
+            RecordBatchLayout.stampLogAppendTime(buf, at, now);
+            maxTs = now;
+            offsetOfMax = base;
+            p.logAppendTime = now;
+          } else {
+            maxTs = v.maxTimestamps[i];
+            offsetOfMax = base + v.offsetDeltaOfMaxTimestamp[i];
+          }
+          stage.buffers.add(buf.slice(at, size));
+          stage.batches.add(
+              new long[] {
+                stage.position, size, base, maxTs, offsetOfMax, RecordBatchLayout.storedCrc(buf, at)
+              });
+          stage.position += size;
+          stage.nextOffset += v.offsetSpans[i];
+        }
+        p.lastOffset = stage.nextOffset - 1;
+        stage.finished.add(p);
+      }
+      writeStage(stage, written);
+    } finally {
+      complete(written, stage.barriers);
+    }
+  }
+
+  /** Writes the staged batches to the stage's segment and publishes them. */
+  private void writeStage(Stage stage, List<PendingAppend> written) throws IOException {
+    if (!stage.buffers.isEmpty()) {
+      Segment seg = stage.segment;
+      ByteBuffer[] buffers = stage.buffers.toArray(new ByteBuffer[0]);
+      long total = 0;
+      for (ByteBuffer b : buffers) {
+        total += b.remaining();
+      }
+      try (FileHandlePool.Lease lease = ctx.pool().acquire(seg.file)) {
+        FileChannel ch = lease.channel();
+        try {
+          ch.position(seg.size());
+          while (total > 0) {
+            total -= ch.write(buffers);
+          }
+        } catch (IOException e) {
+          failure = new LogStorageException(name + ": write failed: " + e.getMessage(), e);
+          LOG.error("{}: write failed, refusing further writes: {}", name, e.toString());
+          try {
+            seg.truncateAfterFailedWrite(ch);
+          } catch (IOException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+          throw failure;
+        }
+      }
+      int interval = config.indexIntervalBytes();
+      for (long[] b : stage.batches) {
+        seg.addBatch((int) b[0], (int) b[1], b[2], b[3], b[4], (int) b[5], interval);
+      }
+      dirty.add(seg);
+      seg.publish(stage.position, stage.nextOffset);
+      logEndOffset = stage.nextOffset;
+      stage.buffers.clear();
+      stage.batches.clear();
+      for (LogListener l : listeners) {
+        try {
+          l.onAppend(this, stage.nextOffset);
+        } catch (RuntimeException e) {
+          LOG.warn("{}: append listener failed", name, e);
+        }
+      }
+    }
+    written.addAll(stage.finished);
+    stage.finished.clear();
+  }
+
+  private void roll(Stage stage, long now) throws IOException {
+    Segment old = stage.segment;
+    Segment next;
+    try {
+      next = Segment.create(dir, stage.nextOffset, ctx.pool(), now);
+    } catch (IOException e) {
+      failure = new LogStorageException(name + ": cannot roll segment: " + e.getMessage(), e);
+      throw failure;
+    }
+    segments.put(next.baseOffset, next);
+    active = next;
+    sealing.add(old);
+    dirDirty.set(true);
+    stage.segment = next;
+    stage.position = 0;
+    requestFlush();
+  }
+
+  /** Completes what was written; appends not written (after a failure) fail. */
+  private void complete(List<PendingAppend> written, List<Barrier> barriers) {
+    long lso = logStartOffset;
+    boolean waitForFsync = ctx.flushPolicy() instanceof FlushPolicy.Durable;
+    boolean anyDurable = false;
+    for (PendingAppend p : written) {
+      p.result =
+          new AppendResult(
+              p.firstOffset,
+              p.lastOffset,
+              p.logAppendTime,
+              lso,
+              p.batches.totalRecords,
+              p.batches.totalBytes);
+      if (p.options.durable() && waitForFsync) {
+        durableWaiters.add(p);
+        anyDurable = true;
+      } else {
+        p.future.complete(p.result);
+      }
+    }
+    LogStorageException f = failure;
+    for (Barrier b : barriers) {
+      if (f != null) {
+        b.done.completeExceptionally(f);
+      } else {
+        b.done.complete(null);
+      }
+    }
+    if (anyDurable) {
+      completeDurableWaiters();
+      if (!durableWaiters.isEmpty()) {
+        requestFlush();
+      }
+    }
+  }
+
+  // ---- flush ----------------------------------------------------------------------------------
+
+  private void requestFlush() {
+    if (flushScheduled.compareAndSet(false, true)) {
+      ctx.flushers().execute(this::flush);
+    }
+  }
+
+  /** Flushes when written data is not yet fsynced (for interval flushing). */
+  void flushIfDirty() {
+    if (loaded && (!dirty.isEmpty() || !sealing.isEmpty())) {
+      requestFlush();
+    }
+  }
+
+  /** The flusher: one instance runs at a time per partition (guarded by flushScheduled). */
+  private void flush() {
+    while (true) {
+      try {
+        flushOnce();
+      } catch (IOException | RuntimeException e) {
+        if (failure == null) {
+          failure = new LogStorageException(name + ": fsync failed: " + e.getMessage(), e);
+          LOG.error("{}: fsync failed, refusing further writes: {}", name, e.toString());
+        }
+        failDurableWaiters(failure);
+      }
+      flushScheduled.set(false);
+      boolean more =
+          !sealing.isEmpty()
+              || dirDirty.get()
+              || (!durableWaiters.isEmpty() && failure == null && !dirty.isEmpty());
+      if (!more || !flushScheduled.compareAndSet(false, true)) {
+        return;
+      }
+    }
+  }
+
+  private void flushOnce() throws IOException {
+    if (failure != null) {
+      failDurableWaiters(failure);
+      return;
+    }
+    long target = logEndOffset;
+    List<Segment> toSeal = new ArrayList<>();
+    Segment s;
+    while ((s = sealing.poll()) != null) {
+      toSeal.add(s);
+    }
+    for (Segment seg : new ArrayList<>(dirty)) {
+      dirty.remove(seg);
+      forceIfPresent(seg);
+    }
+    for (Segment seg : toSeal) {
+      seg.writeIndexFilesIfPresent();
+    }
+    if (dirDirty.getAndSet(false)) {
+      fsyncDirectory(dir);
+    }
+    if (target > durableOffset) {
+      durableOffset = target;
+    }
+    completeDurableWaiters();
+  }
+
+  private static void forceIfPresent(Segment seg) throws IOException {
+    try {
+      seg.force();
+    } catch (SegmentRetiredException e) {
+      // Deleted by retention after it was written: nothing left to make durable.
+    }
+  }
+
+  private void completeDurableWaiters() {
+    List<PendingAppend> done = new ArrayList<>();
+    synchronized (durableWaiters) {
+      long d = durableOffset;
+      PendingAppend p;
+      while ((p = durableWaiters.peek()) != null && p.lastOffset < d) {
+        durableWaiters.poll();
+        done.add(p);
+      }
+    }
+    for (PendingAppend p : done) {
+      p.future.complete(p.result);
+    }
+  }
+
+  private void failDurableWaiters(LogStorageException e) {
+    List<PendingAppend> failed = new ArrayList<>();
+    synchronized (durableWaiters) {
+      PendingAppend p;
+      while ((p = durableWaiters.poll()) != null) {
+        failed.add(p);
+      }
+    }
+    for (PendingAppend p : failed) {
+      p.future.completeExceptionally(e);
+    }
+  }
+
+  // ---- reads ----------------------------------------------------------------------------------
+
+  /**
+   * Reads batches from the one holding {@code offset}: at most {@code max(maxBytes, size of that
+   * batch)} bytes from one segment, as a zero-copy slice. Empty at the log end.
+   *
+   * @throws OffsetOutOfRangeException when {@code offset} is below the log start or beyond the log
+   *     end
+   */
+  public LogSlice read(long offset, int maxBytes) {
+    load();
+    for (int attempt = 0; ; attempt++) {
+      long start = logStartOffset;
+      long end = logEndOffset;
+      if (offset < start || offset > end) {
+        throw new OffsetOutOfRangeException(offset, start, end);
+      }
+      if (offset == end) {
+        return LogSlice.empty();
+      }
+      try {
+        Map.Entry<Long, Segment> e = segments.floorEntry(offset);
+        Segment seg = e != null ? e.getValue() : segments.firstEntry().getValue();
+        while (seg != null) {
+          LogSlice slice = seg.read(offset, maxBytes);
+          if (slice != null) {
+            return slice;
+          }
+          Map.Entry<Long, Segment> next = segments.higherEntry(seg.baseOffset);
+          seg = next == null ? null : next.getValue();
+        }
+        return LogSlice.empty();
+      } catch (SegmentRetiredException e) {
+        if (attempt >= 10) {
+          throw e;
+        }
+      } catch (IOException e) {
+        throw new LogStorageException(name + ": read failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * The first record, in offset order, whose timestamp is at least {@code timestamp}; null when
+   * there is none.
+   */
+  public TimestampOffset offsetForTimestamp(long timestamp) {
+    load();
+    for (int attempt = 0; ; attempt++) {
+      try {
+        long start = logStartOffset;
+        for (Segment s : segments.values()) {
+          if (s.nextOffset() <= start && s != active && s.isLoaded()) {
+            continue;
+          }
+          s.load();
+          if (s.maxTimestamp() < timestamp) {
+            continue;
+          }
+          TimestampOffset found = s.findByTimestamp(timestamp, start);
+          if (found != null) {
+            return found;
+          }
+        }
+        return null;
+      } catch (SegmentRetiredException e) {
+        if (attempt >= 10) {
+          throw e;
+        }
+      } catch (IOException e) {
+        throw new LogStorageException(name + ": read failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** The record with the largest timestamp (the earliest such offset); null when empty. */
+  public TimestampOffset maxTimestampOffset() {
+    load();
+    TimestampOffset best = null;
+    try {
+      for (Segment s : segments.values()) {
+        s.load();
+        if (s.offsetOfMaxTimestamp() >= logStartOffset
+            && (best == null || s.maxTimestamp() > best.timestamp())) {
+          best = new TimestampOffset(s.maxTimestamp(), s.offsetOfMaxTimestamp());
+        }
+      }
+    } catch (IOException e) {
+      throw new LogStorageException(name + ": read failed: " + e.getMessage(), e);
+    }
+    return best;
+  }
+
+  // ---- retention and delete-records -----------------------------------------------------------
+
+  /**
+   * Moves the log start offset forward to {@code offset} (Kafka DeleteRecords) and deletes the
+   * segments wholly below it. Durable when it returns.
+   *
+   * @return the new log start offset
+   * @throws OffsetOutOfRangeException when {@code offset} is beyond the log end
+   */
+  public long deleteRecordsBefore(long offset) {
+    load();
+    maintenance.lock();
+    try {
+      long end = logEndOffset;
+      if (offset > end || offset < 0) {
+        throw new OffsetOutOfRangeException(offset, logStartOffset, end);
+      }
+      if (offset <= logStartOffset) {
+        return logStartOffset;
+      }
+      persistLogStartOffset(offset);
+      logStartOffset = offset;
+      deleteSegmentsBelowStart();
+      return logStartOffset;
+    } catch (IOException e) {
+      throw new LogStorageException(name + ": delete-records failed: " + e.getMessage(), e);
+    } finally {
+      maintenance.unlock();
+    }
+  }
+
+  /**
+   * Applies time and size retention, deleting whole segments only. The active segment is rolled
+   * first when it alone has expired, and deleted on a later pass.
+   *
+   * @return number of segments deleted
+   */
+  int enforceRetention() {
+    if (!loaded) {
+      load();
+    }
+    maintenance.lock();
+    try {
+      int deleted = deleteSegmentsBelowStart();
+      LogConfig cfg = config;
+      if (!cfg.cleanupDelete()) {
+        return deleted;
+      }
+      long now = ctx.clock().getAsLong();
+      if (cfg.retentionMs() >= 0) {
+        for (Segment s : sealedSegments()) {
+          s.load();
+          if (now - effectiveMaxTimestamp(s) > cfg.retentionMs()) {
+            deleteSegment(s, "retention.ms");
+            deleted++;
+          } else {
+            break;
+          }
+        }
+        Segment a = active;
+        if (segments.size() == 1
+            && !a.isEmpty()
+            && now - effectiveMaxTimestamp(a) > cfg.retentionMs()) {
+          requestRoll();
+        }
+      }
+      if (cfg.retentionBytes() >= 0) {
+        long total = sizeInBytes();
+        for (Segment s : sealedSegments()) {
+          long size = sizeOf(s);
+          if (total - size >= cfg.retentionBytes()) {
+            deleteSegment(s, "retention.bytes");
+            total -= size;
+            deleted++;
+          } else {
+            break;
+          }
+        }
+      }
+      return deleted;
+    } catch (IOException e) {
+      LOG.warn("{}: retention pass failed: {}", name, e.toString());
+      return 0;
+    } finally {
+      maintenance.unlock();
+    }
+  }
+
+  private static long effectiveMaxTimestamp(Segment s) throws IOException {
+    long ts = s.maxTimestamp();
+    return ts >= 0 ? ts : Files.getLastModifiedTime(s.file.path()).toMillis();
+  }
+
+  /**
+   * Segments before the active one, oldest first. Some may still await their final fsync and index
+   * files; deleting or replacing one then is safe, since the flusher skips retired segments.
+   */
+  List<Segment> sealedSegments() {
+    List<Segment> out = new ArrayList<>();
+    Segment a = active;
+    for (Segment s : segments.values()) {
+      if (s == a) {
+        break;
+      }
+      out.add(s);
+    }
+    return out;
+  }
+
+  private int deleteSegmentsBelowStart() throws IOException {
+    int deleted = 0;
+    for (Segment s : sealedSegments()) {
+      s.load();
+      if (s.nextOffset() <= logStartOffset) {
+        deleteSegment(s, "log start offset");
+        deleted++;
+      } else {
+        break;
+      }
+    }
+    return deleted;
+  }
+
+  private void deleteSegment(Segment s, String reason) throws IOException {
+    segments.remove(s.baseOffset, s);
+    Map.Entry<Long, Segment> first = segments.firstEntry();
+    if (first != null && first.getKey() > logStartOffset) {
+      logStartOffset = first.getKey();
+    }
+    s.delete();
+    LOG.info("{}: deleted segment {} ({})", name, s, reason);
+  }
+
+  /** Asks the writer to roll the active segment if it holds data. */
+  CompletableFuture<Void> requestRoll() {
+    Barrier b = new Barrier(true, new CompletableFuture<>());
+    queue.add(b);
+    scheduleWriter();
+    return b.done;
+  }
+
+  /** Rolls the active segment (if it holds data) and waits for it. For tests and tools. */
+  public void roll() {
+    load();
+    requestRoll().join();
+  }
+
+  // ---- compaction support ---------------------------------------------------------------------
+
+  Path dir() {
+    return dir;
+  }
+
+  LogContext context() {
+    return ctx;
+  }
+
+  Segment activeSegment() {
+    return active;
+  }
+
+  /** Swaps a compacted replacement in for {@code old}; the cleaner holds {@link #maintenance}. */
+  void replaceSegment(Segment old, Segment replacement) {
+    if (replacement == null) {
+      segments.remove(old.baseOffset, old);
+    } else {
+      segments.replace(old.baseOffset, old, replacement);
+    }
+  }
+
+  // ---- close ----------------------------------------------------------------------------------
+
+  /**
+   * Stops accepting appends, finishes those queued, fsyncs everything and writes the index files of
+   * every segment, so the next open needs no scan.
+   *
+   * @return true when the partition closed cleanly (no storage failure)
+   */
+  boolean close(long timeoutMs) {
+    if (!loaded) {
+      return true;
+    }
+    closing = true;
+    Barrier b = new Barrier(false, new CompletableFuture<>());
+    queue.add(b);
+    scheduleWriter();
+    try {
+      b.done.get(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("{}: writer did not finish in time: {}", name, e.toString());
+    }
+    maintenance.lock();
+    try {
+      if (failure != null) {
+        failDurableWaiters(failure);
+        return false;
+      }
+      // Take the flusher's turn so that no flush runs concurrently with the final one.
+      while (!flushScheduled.compareAndSet(false, true)) {
+        Thread.sleep(1);
+      }
+      try {
+        flushOnce();
+        Segment a = active;
+        forceIfPresent(a);
+        a.writeIndexFilesIfPresent();
+      } finally {
+        flushScheduled.set(false);
+      }
+      return failure == null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (IOException | RuntimeException e) {
+      LOG.error("{}: close failed: {}", name, e.toString());
+      failDurableWaiters(new LogStorageException(name + ": close failed", e));
+      return false;
+    } finally {
+      maintenance.unlock();
+    }
+  }
+
+  /** Fails whatever waits and stops writes, for deletion; no flush. */
+  void abandon() {
+    closing = true;
+    LogClosedException e = new LogClosedException(name + " was deleted");
+    WriterTask t;
+    List<WriterTask> left = new ArrayList<>();
+    while ((t = queue.poll()) != null) {
+      left.add(t);
+    }
+    failAll(left, e);
+    List<PendingAppend> waiting = new ArrayList<>();
+    synchronized (durableWaiters) {
+      PendingAppend p;
+      while ((p = durableWaiters.poll()) != null) {
+        waiting.add(p);
+      }
+    }
+    for (PendingAppend p : waiting) {
+      p.future.completeExceptionally(e);
+    }
+  }
+
+  Collection<Segment> segmentsView() {
+    return segments.values();
+  }
+
+  @Override
+  public String toString() {
+    return "PartitionLog[" + name + "]";
+  }
+}
