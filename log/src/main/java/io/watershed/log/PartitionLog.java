@@ -165,7 +165,8 @@ public final class PartitionLog {
       }
     }
     bases.sort(null);
-    logStartOffset = readLogStartOffset();
+    long persistedStart = readLogStartOffset();
+    logStartOffset = Math.max(0, persistedStart);
     for (long base : bases) {
       segments.put(base, Segment.existing(dir, base, ctx.pool()));
     }
@@ -180,8 +181,11 @@ public final class PartitionLog {
     Segment last = segments.lastEntry().getValue();
     last.ensureVerified();
     active = last;
-    logStartOffset = Math.max(logStartOffset, segments.firstKey());
     logEndOffset = last.nextOffset();
+    // The persisted start offset wins (compaction may have removed whole segments above it);
+    // without one, the log starts at its first segment.
+    logStartOffset =
+        Math.min(persistedStart >= 0 ? persistedStart : segments.firstKey(), logEndOffset);
     durableOffset = logEndOffset;
   }
 
@@ -226,17 +230,18 @@ public final class PartitionLog {
     }
   }
 
+  /** The persisted log start offset, or -1 when none was persisted. */
   private long readLogStartOffset() throws IOException {
     Path file = dir.resolve(LOG_START_OFFSET_FILE);
     if (!Files.exists(file)) {
-      return 0;
+      return -1;
     }
     String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
     try {
       return Long.parseLong(text);
     } catch (NumberFormatException e) {
       LOG.warn("{}: ignoring unreadable {}", name, LOG_START_OFFSET_FILE);
-      return 0;
+      return -1;
     }
   }
 
@@ -634,10 +639,10 @@ public final class PartitionLog {
         failDurableWaiters(failure);
       }
       flushScheduled.set(false);
+      // Waiters may remain whose data an earlier pass already forced but whose offsets were
+      // published after that pass read the log end: run again, which will cost no fsync.
       boolean more =
-          !sealing.isEmpty()
-              || dirDirty.get()
-              || (!durableWaiters.isEmpty() && failure == null && !dirty.isEmpty());
+          !sealing.isEmpty() || dirDirty.get() || (!durableWaiters.isEmpty() && failure == null);
       if (!more || !flushScheduled.compareAndSet(false, true)) {
         return;
       }
@@ -923,12 +928,18 @@ public final class PartitionLog {
     return deleted;
   }
 
+  /**
+   * Deletes a segment by retention. The new start offset is persisted before the file goes, so that
+   * a crash in between leaves an unreadable segment to delete again, never a start offset that
+   * points into deleted data.
+   */
   private void deleteSegment(Segment s, String reason) throws IOException {
-    segments.remove(s.baseOffset, s);
-    Map.Entry<Long, Segment> first = segments.firstEntry();
-    if (first != null && first.getKey() > logStartOffset) {
-      logStartOffset = first.getKey();
+    Long next = segments.higherKey(s.baseOffset);
+    if (next != null && next > logStartOffset) {
+      persistLogStartOffset(next);
+      logStartOffset = next;
     }
+    segments.remove(s.baseOffset, s);
     s.delete();
     LOG.info("{}: deleted segment {} ({})", name, s, reason);
   }
@@ -961,13 +972,22 @@ public final class PartitionLog {
     return active;
   }
 
-  /** Swaps a compacted replacement in for {@code old}; the cleaner holds {@link #maintenance}. */
-  void replaceSegment(Segment old, Segment replacement) {
-    if (replacement == null) {
-      segments.remove(old.baseOffset, old);
-    } else {
+  /**
+   * Swaps a compacted replacement in for {@code old}, or removes {@code old} when nothing in it
+   * survived. Compaction never moves the log start offset, so when the first segment goes, the
+   * start offset is persisted: otherwise the next open would derive it from the next segment. The
+   * cleaner holds {@link #maintenance}.
+   */
+  void replaceSegment(Segment old, Segment replacement) throws IOException {
+    if (replacement != null) {
       segments.replace(old.baseOffset, old, replacement);
+      return;
     }
+    if (segments.firstKey() == old.baseOffset
+        && logStartOffset < segments.higherKey(old.baseOffset)) {
+      persistLogStartOffset(logStartOffset);
+    }
+    segments.remove(old.baseOffset, old);
   }
 
   // ---- close ----------------------------------------------------------------------------------
