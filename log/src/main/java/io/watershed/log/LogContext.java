@@ -11,10 +11,12 @@ import java.util.function.LongSupplier;
  * @param flushers runs fsyncs, which block, away from writers and network threads
  * @param clock wall-clock milliseconds, injected so tests control time
  * @param flushPolicy what a durable append waits for
+ * @param stats counters shared by all partitions
  */
 record LogContext(
     FileHandlePool pool,
     Executor writers,
     Executor flushers,
     LongSupplier clock,
-    FlushPolicy flushPolicy) {}
+    FlushPolicy flushPolicy,
+    LogStats stats) {}

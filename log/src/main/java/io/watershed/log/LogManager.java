@@ -64,6 +64,7 @@ public final class LogManager implements AutoCloseable {
   private final ExecutorService cleanerThread;
   private final LogContext ctx;
   private final LogCleaner cleaner;
+  private final LogStats stats = new LogStats();
   private final Map<String, PartitionLog> partitions = new ConcurrentHashMap<>();
   private final Map<String, Long> checkpointed = new ConcurrentHashMap<>();
   private final boolean cleanStart;
@@ -81,7 +82,7 @@ public final class LogManager implements AutoCloseable {
     this.flushers = Executors.newFixedThreadPool(config.flusherThreads(), threads("log-flusher"));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("log-scheduler"));
     this.cleanerThread = Executors.newSingleThreadExecutor(threads("log-cleaner"));
-    this.ctx = new LogContext(pool, writers, flushers, config.clock(), config.flushPolicy());
+    this.ctx = new LogContext(pool, writers, flushers, config.clock(), config.flushPolicy(), stats);
     this.cleaner = new LogCleaner(config.clock());
 
     Path marker = root.resolve(CLEAN_SHUTDOWN);
@@ -103,6 +104,11 @@ public final class LogManager implements AutoCloseable {
    */
   public static LogManager open(LogManagerConfig config) throws IOException {
     return new LogManager(config);
+  }
+
+  /** What the engine has done since it opened. */
+  public LogStats stats() {
+    return stats;
   }
 
   /** Whether the previous shutdown was clean (no recovery scan was needed). */
@@ -296,6 +302,7 @@ public final class LogManager implements AutoCloseable {
       }
       try {
         if (p.isLoaded() && p.config().cleanupCompact() && cleaner.clean(p, false)) {
+          stats.segmentsCompacted.increment();
           cleaned++;
         }
       } catch (RuntimeException | IOException e) {

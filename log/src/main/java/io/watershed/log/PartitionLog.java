@@ -404,6 +404,8 @@ public final class PartitionLog {
       }
       try {
         process(tasks);
+      } catch (LogStorageException e) {
+        failAll(tasks, e); // already logged where the write failed
       } catch (Throwable e) {
         LOG.error("{}: writer failed", name, e);
         failAll(tasks, asStorageFailure(e));
@@ -521,11 +523,16 @@ public final class PartitionLog {
         FileChannel ch = lease.channel();
         try {
           ch.position(seg.size());
+          long bytes = total;
           while (total > 0) {
             total -= ch.write(buffers);
           }
+          ctx.stats().writes.increment();
+          ctx.stats().appendedBytes.add(bytes);
+          ctx.stats().appendedBatches.add(buffers.length);
         } catch (IOException e) {
           failure = new LogStorageException(name + ": write failed: " + e.getMessage(), e);
+          ctx.stats().storageFailures.increment();
           LOG.error("{}: write failed, refusing further writes: {}", name, e.toString());
           try {
             seg.truncateAfterFailedWrite(ch);
@@ -567,6 +574,7 @@ public final class PartitionLog {
     }
     segments.put(next.baseOffset, next);
     active = next;
+    ctx.stats().segmentsRolled.increment();
     sealing.add(old);
     dirDirty.set(true);
     stage.segment = next;
@@ -580,6 +588,7 @@ public final class PartitionLog {
     boolean waitForFsync = ctx.flushPolicy() instanceof FlushPolicy.Durable;
     boolean anyDurable = false;
     for (PendingAppend p : written) {
+      ctx.stats().appendedRecords.add(p.batches.totalRecords);
       p.result =
           new AppendResult(
               p.firstOffset,
@@ -633,6 +642,7 @@ public final class PartitionLog {
         flushOnce();
       } catch (IOException | RuntimeException e) {
         if (failure == null) {
+          ctx.stats().storageFailures.increment();
           failure = new LogStorageException(name + ": fsync failed: " + e.getMessage(), e);
           LOG.error("{}: fsync failed, refusing further writes: {}", name, e.toString());
         }
@@ -676,9 +686,12 @@ public final class PartitionLog {
     completeDurableWaiters();
   }
 
-  private static void forceIfPresent(Segment seg) throws IOException {
+  private void forceIfPresent(Segment seg) throws IOException {
     try {
+      long started = System.nanoTime();
       seg.force();
+      ctx.stats().fsyncs.increment();
+      ctx.stats().fsyncNanos.add(System.nanoTime() - started);
     } catch (SegmentRetiredException e) {
       // Deleted by retention after it was written: nothing left to make durable.
     }
@@ -941,6 +954,7 @@ public final class PartitionLog {
     }
     segments.remove(s.baseOffset, s);
     s.delete();
+    ctx.stats().segmentsDeleted.increment();
     LOG.info("{}: deleted segment {} ({})", name, s, reason);
   }
 
@@ -1009,7 +1023,9 @@ public final class PartitionLog {
     try {
       b.done.get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      LOG.warn("{}: writer did not finish in time: {}", name, e.toString());
+      if (failure == null) {
+        LOG.warn("{}: writer did not finish in time: {}", name, e.toString());
+      }
     }
     maintenance.lock();
     try {
