@@ -189,7 +189,7 @@ public final class LogManager implements AutoCloseable {
 
   /**
    * The partition called {@code name}, created if it does not exist, with {@code logConfig}
-   * installed.
+   * installed. Its files are opened (and its directory created) lazily, on first use.
    *
    * @throws IllegalArgumentException when the name is not 1-255 of {@code [A-Za-z0-9._-]}
    */
@@ -202,7 +202,6 @@ public final class LogManager implements AutoCloseable {
         partitions.computeIfAbsent(
             name, n -> new PartitionLog(n, partitionsDir.resolve(n), logConfig, ctx, -1));
     log.updateConfig(logConfig);
-    log.load();
     return log;
   }
 

@@ -45,6 +45,20 @@ public record LogManagerConfig(
         System::currentTimeMillis);
   }
 
+  public LogManagerConfig withRoot(Path newRoot) {
+    return new LogManagerConfig(
+        newRoot,
+        flushPolicy,
+        defaults,
+        maxOpenFiles,
+        writerThreads,
+        flusherThreads,
+        retentionCheckIntervalMs,
+        cleanerIntervalMs,
+        checkpointIntervalMs,
+        clock);
+  }
+
   public LogManagerConfig withFlushPolicy(FlushPolicy policy) {
     return new LogManagerConfig(
         root,
