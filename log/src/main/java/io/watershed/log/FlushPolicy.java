@@ -61,13 +61,21 @@ public sealed interface FlushPolicy {
       return OS;
     }
     if (t.startsWith("interval:")) {
+      long ms;
       try {
-        return new Interval(Long.parseLong(t.substring("interval:".length())));
+        ms = Long.parseLong(t.substring("interval:".length()));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("log.flush interval is not a number: '" + text + "'");
+        throw new IllegalArgumentException(
+            "the interval must be a whole number of milliseconds; " + SYNTAX);
       }
+      if (ms < 1) {
+        throw new IllegalArgumentException("the interval must be 1 ms or more; " + SYNTAX);
+      }
+      return new Interval(ms);
     }
-    throw new IllegalArgumentException(
-        "log.flush must be 'durable', 'os' or 'interval:<ms>', not '" + text + "'");
+    throw new IllegalArgumentException(SYNTAX);
   }
+
+  /** What {@link #parse} accepts, for error messages. */
+  String SYNTAX = "expected durable, os or interval:<ms> (e.g. interval:100)";
 }

@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  *   trash/                        partitions being deleted
  *   recovery-point-checkpoint     per partition, the offset below which data was fsynced
  *   .clean-shutdown               present only between a clean close and the next open
+ *   .lock                         locked while a manager has the root open
  * </pre>
  *
  * <p>Opening is cheap after a clean shutdown: partitions load lazily on first use. After an unclean
@@ -68,6 +69,7 @@ public final class LogManager implements AutoCloseable {
   private final Map<String, PartitionLog> partitions = new ConcurrentHashMap<>();
   private final Map<String, Long> checkpointed = new ConcurrentHashMap<>();
   private final boolean cleanStart;
+  private final FileChannel lockChannel;
   private volatile boolean closed;
 
   private LogManager(LogManagerConfig config) throws IOException {
@@ -75,8 +77,10 @@ public final class LogManager implements AutoCloseable {
     Path root = config.root();
     this.partitionsDir = root.resolve("partitions");
     this.trashDir = root.resolve("trash");
+    boolean fresh = !Files.exists(partitionsDir);
     Files.createDirectories(partitionsDir);
     Files.createDirectories(trashDir);
+    this.lockChannel = lock(root);
     this.pool = new FileHandlePool(config.maxOpenFiles());
     this.writers = Executors.newFixedThreadPool(config.writerThreads(), threads("log-writer"));
     this.flushers = Executors.newFixedThreadPool(config.flusherThreads(), threads("log-flusher"));
@@ -86,15 +90,31 @@ public final class LogManager implements AutoCloseable {
     this.cleaner = new LogCleaner(config.clock());
 
     Path marker = root.resolve(CLEAN_SHUTDOWN);
-    this.cleanStart = Files.exists(marker);
+    this.cleanStart = fresh || Files.exists(marker);
     checkpointed.putAll(readCheckpoint(root.resolve(CHECKPOINT)));
     emptyTrash();
     openPartitions();
-    if (cleanStart) {
+    if (Files.exists(marker)) {
       Files.delete(marker);
       PartitionLog.fsyncDirectory(root);
     }
     schedule();
+  }
+
+  /** Holds an exclusive lock on {@code root/.lock} so that two processes never share a log. */
+  private static FileChannel lock(Path root) throws IOException {
+    FileChannel ch =
+        FileChannel.open(
+            root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      if (ch.tryLock() == null) {
+        throw new IOException(root + " is in use by another process");
+      }
+    } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+      ch.close();
+      throw new IOException(root + " is in use by another process", e);
+    }
+    return ch;
   }
 
   /**
@@ -447,6 +467,7 @@ public final class LogManager implements AutoCloseable {
       LOG.warn("not all partitions closed cleanly; the next start will run recovery");
     }
     pool.closeAll();
+    lockChannel.close();
   }
 
   private static ThreadFactory threads(String prefix) {

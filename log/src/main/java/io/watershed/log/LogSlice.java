@@ -1,5 +1,6 @@
 package io.watershed.log;
 
+import io.watershed.log.format.RecordBatchLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -70,31 +71,63 @@ public final class LogSlice implements AutoCloseable {
   /** Copies the slice into a new heap buffer. */
   public ByteBuffer readAll() throws IOException {
     ByteBuffer out = ByteBuffer.allocate(size);
-    if (size > 0) {
-      while (out.hasRemaining()) {
-        if (lease.channel().read(out, position + out.position()) < 0) {
-          throw new IOException("segment file ends inside a slice");
-        }
+    readInto(out);
+    return out;
+  }
+
+  /**
+   * Copies the slice into {@code dst} from its position, which needs {@link #size()} bytes of room,
+   * and flips it.
+   *
+   * @return bytes copied
+   */
+  public int readInto(ByteBuffer dst) throws IOException {
+    if (dst.remaining() < size) {
+      throw new IllegalArgumentException("buffer has room for " + dst.remaining() + " of " + size);
+    }
+    int start = dst.position();
+    dst.limit(start + size);
+    while (dst.hasRemaining()) {
+      if (lease.channel().read(dst, position + dst.position() - start) < 0) {
+        throw new IOException("segment file ends inside a slice");
       }
     }
-    return out.flip();
+    dst.flip().position(start);
+    return size;
   }
 
   /** Copies the slice and drops a trailing partial batch. */
   public ByteBuffer readWholeBatches() throws IOException {
     ByteBuffer all = readAll();
-    int end = 0;
-    while (all.limit() - end >= io.watershed.log.format.RecordBatchLayout.LOG_OVERHEAD) {
-      int next =
-          end
-              + io.watershed.log.format.RecordBatchLayout.batchLength(all, end)
-              + io.watershed.log.format.RecordBatchLayout.LOG_OVERHEAD;
-      if (next > all.limit()) {
+    return all.limit(wholeBatchesEnd(all));
+  }
+
+  /**
+   * The offset after the last whole batch between {@code batches}' position and limit, or -1 when
+   * it holds no whole batch.
+   */
+  public static long nextOffsetAfterWholeBatches(ByteBuffer batches) {
+    long next = -1;
+    int at = batches.position();
+    int end = wholeBatchesEnd(batches);
+    while (at < end) {
+      next = RecordBatchLayout.lastOffset(batches, at) + 1;
+      at += RecordBatchLayout.sizeInBytes(batches, at);
+    }
+    return next;
+  }
+
+  /** Position just past the last batch that lies wholly before the limit. */
+  private static int wholeBatchesEnd(ByteBuffer batches) {
+    int end = batches.position();
+    while (batches.limit() - end >= RecordBatchLayout.LOG_OVERHEAD) {
+      int next = end + RecordBatchLayout.sizeInBytes(batches, end);
+      if (next > batches.limit() || next <= end) {
         break;
       }
       end = next;
     }
-    return all.limit(end);
+    return end;
   }
 
   @Override

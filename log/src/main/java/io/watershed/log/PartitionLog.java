@@ -53,7 +53,7 @@ public final class PartitionLog {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
 
   /** Most bytes one drain writes before it yields the writer thread to other partitions. */
-  private static final int MAX_DRAIN_BYTES = 16 * 1024 * 1024;
+  private static final int MAX_DRAIN_BYTES = 4 * 1024 * 1024;
 
   private static final int MAX_DRAIN_ROUNDS = 8;
   private static final String LOG_START_OFFSET_FILE = "log-start-offset";
@@ -637,9 +637,11 @@ public final class PartitionLog {
 
   /** The flusher: one instance runs at a time per partition (guarded by flushScheduled). */
   private void flush() {
+    // Under "os" the kernel writes back; a roll only seals (index files), it does not fsync.
+    boolean forceData = !(ctx.flushPolicy() instanceof FlushPolicy.Os);
     while (true) {
       try {
-        flushOnce();
+        flushOnce(forceData);
       } catch (IOException | RuntimeException e) {
         if (failure == null) {
           ctx.stats().storageFailures.increment();
@@ -659,7 +661,11 @@ public final class PartitionLog {
     }
   }
 
-  private void flushOnce() throws IOException {
+  /**
+   * One flush: fsyncs what was written (unless {@code forceData} is false), writes the index files
+   * of sealed segments, and advances the durable offset to what the fsync covered.
+   */
+  private void flushOnce(boolean forceData) throws IOException {
     if (failure != null) {
       failDurableWaiters(failure);
       return;
@@ -670,9 +676,11 @@ public final class PartitionLog {
     while ((s = sealing.poll()) != null) {
       toSeal.add(s);
     }
-    for (Segment seg : new ArrayList<>(dirty)) {
-      dirty.remove(seg);
-      forceIfPresent(seg);
+    if (forceData) {
+      for (Segment seg : new ArrayList<>(dirty)) {
+        dirty.remove(seg);
+        forceIfPresent(seg);
+      }
     }
     for (Segment seg : toSeal) {
       seg.writeIndexFilesIfPresent();
@@ -680,7 +688,7 @@ public final class PartitionLog {
     if (dirDirty.getAndSet(false)) {
       fsyncDirectory(dir);
     }
-    if (target > durableOffset) {
+    if (forceData && target > durableOffset) {
       durableOffset = target;
     }
     completeDurableWaiters();
@@ -1038,7 +1046,7 @@ public final class PartitionLog {
         Thread.sleep(1);
       }
       try {
-        flushOnce();
+        flushOnce(true);
         Segment a = active;
         forceIfPresent(a);
         a.writeIndexFilesIfPresent();

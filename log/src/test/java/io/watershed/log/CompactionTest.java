@@ -123,6 +123,7 @@ class CompactionTest {
     Path leftover = partitionDir.resolve(Segment.fileStem(0) + ".log.cleaned");
     Files.write(leftover, new byte[] {1, 2, 3});
     PartitionLog reopened = open().partition("c-0", compacted);
+    assertThat(reopened.logEndOffset()).isEqualTo(100);
     assertThat(leftover).doesNotExist();
     assertThat(TestBatches.readAll(reopened, 0))
         .extracting(Record::offset)

@@ -59,6 +59,7 @@ class CrashRecoveryTest {
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     List<Ack> acks = new ArrayList<>();
+    java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
     Thread reader =
         new Thread(
             () -> {
@@ -67,6 +68,9 @@ class CrashRecoveryTest {
                       new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
                 String line;
                 while ((line = in.readLine()) != null) {
+                  if (line.equals("READY")) {
+                    ready.countDown();
+                  }
                   String[] p = line.split(" ");
                   if (p.length == 5 && p[0].equals("ACK")) {
                     synchronized (acks) {
@@ -84,7 +88,8 @@ class CrashRecoveryTest {
               }
             });
     reader.start();
-    Thread.sleep(runMillis + 300);
+    assertThat(ready.await(60, TimeUnit.SECONDS)).as("child opened the log").isTrue();
+    Thread.sleep(runMillis);
     child.destroyForcibly(); // SIGKILL
     assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
     reader.join(5000);

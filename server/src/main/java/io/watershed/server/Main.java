@@ -1,0 +1,88 @@
+package io.watershed.server;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code watershed} command line: {@code watershed server …}, {@code watershed version}, {@code
+ * watershed --help}. Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.
+ */
+@Command(
+    name = "watershed",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
+    synopsisSubcommandLabel = "COMMAND",
+    description = {
+      "One event-streaming log engine behind four front doors "
+          + "(Kafka, EventStoreDB gRPC, Kinesis, Pulsar) and an HTTP endpoint.",
+    },
+    subcommands = {ServerCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
+    footer = {"", "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error."})
+public final class Main implements Callable<Integer> {
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_FAILURE = 1;
+  public static final int EXIT_USAGE = 2;
+
+  /** When the JVM reached this class, for the "started in" log line. */
+  static final long START_NANOS = System.nanoTime();
+
+  @Spec CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line with stdout/stderr and returns the exit code. */
+  public static int run(String... args) {
+    return commandLine(
+            new PrintWriter(System.out, true, System.out.charset()),
+            new PrintWriter(System.err, true, System.err.charset()))
+        .execute(args);
+  }
+
+  static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine failed = ex.getCommandLine();
+          failed
+              .getErr()
+              .println(
+                  "watershed: "
+                      + ex.getMessage()
+                      + " (see '"
+                      + failed.getCommandSpec().qualifiedName()
+                      + " --help')");
+          return EXIT_USAGE;
+        });
+    cli.setExecutionExceptionHandler(
+        (ex, failed, parseResult) -> {
+          failed.getErr().println("watershed: " + ex);
+          ex.printStackTrace(failed.getErr());
+          return EXIT_FAILURE;
+        });
+    return cli;
+  }
+
+  /** {@code watershed} alone: show the usage and fail. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return EXIT_USAGE;
+  }
+
+  /** Feeds {@code watershed --version}. */
+  static final class VersionProvider implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"watershed " + Version.get()};
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package io.watershed.server.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import io.watershed.server.Service;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP endpoint (port 8080 by default): Netty with one acceptor thread and a small worker
+ * group, HTTP/1.1 keep-alive, requests aggregated up to {@link #MAX_REQUEST_BYTES}, routed by
+ * {@link Router}. Handlers that block run on {@link #blockingExecutor()}, never on the event loop.
+ */
+public final class HttpService implements Service {
+  private static final Logger log = LoggerFactory.getLogger(HttpService.class);
+
+  /** Largest request body accepted; larger requests get 413. */
+  public static final int MAX_REQUEST_BYTES = 1 << 20;
+
+  /** Idle keep-alive connections are closed after this many seconds. */
+  static final int IDLE_SECONDS = 120;
+
+  private static final int WORKER_THREADS = 2;
+  private static final int BLOCKING_THREADS = 2;
+
+  private final String host;
+  private final int port;
+  private final Router router = new Router();
+  private final ExecutorService blocking =
+      Executors.newFixedThreadPool(
+          BLOCKING_THREADS, new DefaultThreadFactory("http-blocking", true));
+  private EventLoopGroup acceptor;
+  private EventLoopGroup workers;
+  private Channel channel;
+  private volatile int boundPort = -1;
+
+  /**
+   * @param host address to bind
+   * @param port port to bind; 0 picks a free one ({@link #port()} tells which)
+   */
+  public HttpService(String host, int port) {
+    this.host = host;
+    this.port = port;
+  }
+
+  @Override
+  public String name() {
+    return "http";
+  }
+
+  /** The route table; add routes before {@link #start()}. */
+  public Router routes() {
+    return router;
+  }
+
+  /** A small pool for handler work that blocks (disk probes); shut down with the service. */
+  public Executor blockingExecutor() {
+    return blocking;
+  }
+
+  @Override
+  public void start() throws IOException {
+    Thread.ofPlatform().daemon().name("http-warm-up").start(Response::warmUp);
+    acceptor =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("http-accept"), NioIoHandler.newFactory());
+    workers =
+        new MultiThreadIoEventLoopGroup(
+            WORKER_THREADS, new DefaultThreadFactory("http-worker"), NioIoHandler.newFactory());
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(acceptor, workers)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 256)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS))
+                        .addLast("codec", new HttpServerCodec())
+                        .addLast("keep-alive", new HttpServerKeepAliveHandler())
+                        .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                        .addLast("handler", new HttpRequestHandler(router));
+                  }
+                });
+    ChannelFuture bound = bootstrap.bind(host, port).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      shutDownThreads();
+      Throwable cause = bound.cause();
+      throw new IOException(
+          "cannot listen for HTTP on " + host + ":" + port + ": " + cause.getMessage(), cause);
+    }
+    channel = bound.channel();
+    boundPort = ((InetSocketAddress) channel.localAddress()).getPort();
+    log.info("HTTP listening on {}:{}", host, boundPort);
+  }
+
+  /** The port actually bound, or -1 before start. */
+  public int port() {
+    return boundPort;
+  }
+
+  @Override
+  public Map<String, Integer> boundPorts() {
+    return boundPort < 0 ? Map.of() : Map.of("http", boundPort);
+  }
+
+  @Override
+  public void close() {
+    if (channel != null) {
+      channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+    shutDownThreads();
+  }
+
+  private void shutDownThreads() {
+    Future<?> a = acceptor == null ? null : acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    Future<?> w = workers == null ? null : workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    blocking.shutdownNow();
+    if (a != null) {
+      a.awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+    if (w != null) {
+      w.awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+  }
+}
