@@ -83,9 +83,8 @@ public final class LogBenchReport {
     StringBuilder p = new StringBuilder();
     if (params != null) {
       params
-          .fields()
-          .forEachRemaining(
-              f -> p.append(' ').append(f.getKey()).append('=').append(f.getValue().asText()));
+          .properties()
+          .forEach(f -> p.append(' ').append(f.getKey()).append('=').append(f.getValue().asText()));
     }
     if (benchmark.endsWith("LogAppendBenchmark.append")) {
       p.append(" threads=").append(threads);
