@@ -81,12 +81,18 @@ public final class LogBenchReport {
     String simple =
         benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
     StringBuilder p = new StringBuilder();
+    boolean threaded = benchmark.endsWith("LogAppendBenchmark.append");
     if (params != null) {
       params
           .properties()
-          .forEach(f -> p.append(' ').append(f.getKey()).append('=').append(f.getValue().asText()));
+          .forEach(
+              f -> {
+                if (!(threaded && f.getKey().equals("inFlight"))) {
+                  p.append(' ').append(f.getKey()).append('=').append(f.getValue().asText());
+                }
+              });
     }
-    if (benchmark.endsWith("LogAppendBenchmark.append")) {
+    if (threaded) {
       p.append(" threads=").append(threads);
     }
     return simple + p;
@@ -100,9 +106,14 @@ public final class LogBenchReport {
     if (name.startsWith("LogReadBenchmark")) {
       return "DiskWriteBaseline.write16k mode=buffered";
     }
-    return name.contains("flush=durable")
-        ? "DiskWriteBaseline.write16k mode=fdatasync-1m"
-        : "DiskWriteBaseline.write16k mode=buffered";
+    if (!name.contains("flush=durable")) {
+      return "DiskWriteBaseline.write16k mode=buffered";
+    }
+    // One writer waits for an fsync per 16 KiB batch; many writers share fsyncs (group commit).
+    boolean single = name.endsWith("inFlight=1") || name.endsWith("threads=1");
+    return single
+        ? "DiskWriteBaseline.write16k mode=fdatasync-16k"
+        : "DiskWriteBaseline.write16k mode=fdatasync-1m";
   }
 
   private static String triple(List<Double> v, String format) {

@@ -9,6 +9,8 @@ package io.watershed.log;
  * @param logStartOffset the log start offset when the append completed
  * @param recordCount number of records appended
  * @param sizeInBytes bytes appended
+ * @param duplicate whether the batches repeated ones already in the log (a producer's retry), so
+ *     nothing was written and the offsets are those of the original
  */
 public record AppendResult(
     long firstOffset,
@@ -16,4 +18,5 @@ public record AppendResult(
     long logAppendTime,
     long logStartOffset,
     int recordCount,
-    int sizeInBytes) {}
+    int sizeInBytes,
+    boolean duplicate) {}

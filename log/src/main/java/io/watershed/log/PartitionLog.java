@@ -58,6 +58,12 @@ public final class PartitionLog {
   private static final int MAX_DRAIN_ROUNDS = 8;
   private static final String LOG_START_OFFSET_FILE = "log-start-offset";
 
+  /** Producers silent for this long are forgotten (Kafka: producer.id.expiration.ms). */
+  static final long PRODUCER_EXPIRATION_MS = 24L * 3600 * 1000;
+
+  /** Producer-state snapshots kept; older ones are deleted. */
+  private static final int PRODUCER_SNAPSHOTS_KEPT = 2;
+
   private final String name;
   private final Path dir;
   private final LogContext ctx;
@@ -77,6 +83,13 @@ public final class PartitionLog {
 
   /** Offset from which an unclean shutdown requires a CRC scan, or -1 when shut down cleanly. */
   private final long recoveryPoint;
+
+  /** Idempotent-producer state; owned by the writer once loaded. */
+  private ProducerStateTable producers = new ProducerStateTable();
+
+  /** Producer-state snapshots taken at rolls, written by the flusher. */
+  private final ConcurrentLinkedQueue<Map.Entry<Long, ProducerStateTable>> producerSnapshots =
+      new ConcurrentLinkedQueue<>();
 
   private final ConcurrentLinkedQueue<WriterTask> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean writerScheduled = new AtomicBoolean();
@@ -182,6 +195,7 @@ public final class PartitionLog {
     last.ensureVerified();
     active = last;
     logEndOffset = last.nextOffset();
+    loadProducerState();
     // The persisted start offset wins (compaction may have removed whole segments above it);
     // without one, the log starts at its first segment.
     logStartOffset =
@@ -227,6 +241,95 @@ public final class PartitionLog {
           minOffset);
     } else {
       LOG.info("{}: recovered {} segment(s) from offset {}", name, toScan.size(), from);
+    }
+  }
+
+  /**
+   * Rebuilds the producer state: the newest snapshot at or below the log end, then every batch
+   * after it. Snapshots beyond the log end (the log was truncated by recovery) are deleted.
+   */
+  private void loadProducerState() throws IOException {
+    List<Long> offsets = producerSnapshotOffsets();
+    long from = segments.firstKey();
+    ProducerStateTable table = null;
+    for (int i = offsets.size() - 1; i >= 0 && table == null; i--) {
+      long offset = offsets.get(i);
+      if (offset > logEndOffset) {
+        Files.deleteIfExists(ProducerStateTable.snapshotPath(dir, offset));
+        continue;
+      }
+      table = ProducerStateTable.readSnapshot(ProducerStateTable.snapshotPath(dir, offset), offset);
+      if (table != null) {
+        from = offset;
+      }
+    }
+    producers = table != null ? table : new ProducerStateTable();
+    if (from >= logEndOffset) {
+      return;
+    }
+    ProducerStateTable rebuilt = producers;
+    Map.Entry<Long, Segment> start = segments.floorEntry(from);
+    for (Segment s :
+        segments.tailMap(start == null ? segments.firstKey() : start.getKey(), true).values()) {
+      s.load();
+      long replayFrom = from;
+      try (FileHandlePool.Lease lease = ctx.pool().acquire(s.file)) {
+        SegmentScanner.scan(
+            lease.channel(),
+            0,
+            s.size(),
+            s.baseOffset,
+            false,
+            (position, batch) -> {
+              long base = RecordBatchLayout.baseOffset(batch, 0);
+              long producerId = RecordBatchLayout.producerId(batch, 0);
+              if (base < replayFrom || producerId < 0 || RecordBatchLayout.isControl(batch, 0)) {
+                return;
+              }
+              int first = RecordBatchLayout.baseSequence(batch, 0);
+              int delta = RecordBatchLayout.lastOffsetDelta(batch, 0);
+              rebuilt.update(
+                  producerId,
+                  RecordBatchLayout.producerEpoch(batch, 0),
+                  new ProducerStateTable.BatchInfo(
+                      first,
+                      lastSequence(first, delta),
+                      base,
+                      base + delta,
+                      RecordBatchLayout.maxTimestamp(batch, 0)));
+            });
+      }
+    }
+  }
+
+  private List<Long> producerSnapshotOffsets() throws IOException {
+    List<Long> offsets = new ArrayList<>();
+    try (DirectoryStream<Path> files =
+        Files.newDirectoryStream(dir, "*" + ProducerStateTable.SUFFIX)) {
+      for (Path f : files) {
+        String n = f.getFileName().toString();
+        if (n.length() == 20 + ProducerStateTable.SUFFIX.length()) {
+          offsets.add(Long.parseLong(n.substring(0, 20)));
+        }
+      }
+    }
+    offsets.sort(null);
+    return offsets;
+  }
+
+  private void deleteOldProducerSnapshots(long newest) throws IOException {
+    List<Long> offsets = producerSnapshotOffsets();
+    int keep = PRODUCER_SNAPSHOTS_KEPT;
+    for (int i = offsets.size() - 1; i >= 0; i--) {
+      long offset = offsets.get(i);
+      if (offset > newest) {
+        continue;
+      }
+      if (keep > 0) {
+        keep--;
+      } else {
+        Files.deleteIfExists(ProducerStateTable.snapshotPath(dir, offset));
+      }
     }
   }
 
@@ -333,6 +436,7 @@ public final class PartitionLog {
     long firstOffset;
     long lastOffset;
     long logAppendTime = RecordBatchLayout.NO_TIMESTAMP;
+    boolean duplicate;
     AppendResult result;
 
     PendingAppend(BatchValidator.Validated batches, AppendOptions options) {
@@ -468,6 +572,23 @@ public final class PartitionLog {
         }
         PendingAppend p = (PendingAppend) task;
         BatchValidator.Validated v = p.batches;
+        ProducerStateTable.BatchInfo duplicate;
+        try {
+          duplicate = checkProducers(v);
+        } catch (LogException e) {
+          p.future.completeExceptionally(e);
+          continue;
+        }
+        if (duplicate != null) {
+          // A retry of a batch already in the log: report where it landed, write nothing.
+          p.firstOffset = duplicate.firstOffset();
+          p.lastOffset = duplicate.lastOffset();
+          p.logAppendTime =
+              cfg.logAppendTime() ? duplicate.timestamp() : RecordBatchLayout.NO_TIMESTAMP;
+          p.duplicate = true;
+          stage.finished.add(p);
+          continue;
+        }
         p.firstOffset = stage.nextOffset;
         for (int i = 0; i < v.count; i++) {
           int size = v.sizes[i];
@@ -493,6 +614,19 @@ public final class PartitionLog {
             maxTs = v.maxTimestamps[i];
             offsetOfMax = base + v.offsetDeltaOfMaxTimestamp[i];
           }
+          long producerId = RecordBatchLayout.producerId(buf, at);
+          if (producerId >= 0 && !RecordBatchLayout.isControl(buf, at)) {
+            int first = RecordBatchLayout.baseSequence(buf, at);
+            producers.update(
+                producerId,
+                RecordBatchLayout.producerEpoch(buf, at),
+                new ProducerStateTable.BatchInfo(
+                    first,
+                    lastSequence(first, v.offsetSpans[i] - 1),
+                    base,
+                    base + v.offsetSpans[i] - 1,
+                    maxTs));
+          }
           stage.buffers.add(buf.slice(at, size));
           stage.batches.add(
               new long[] {
@@ -508,6 +642,55 @@ public final class PartitionLog {
     } finally {
       complete(written, stage.barriers);
     }
+  }
+
+  /**
+   * Checks the batches of one append against the producer state.
+   *
+   * @return the retained batch this append repeats (a retry), or null when it is new
+   */
+  private ProducerStateTable.BatchInfo checkProducers(BatchValidator.Validated v) {
+    ByteBuffer buf = v.buffer;
+    ProducerStateTable.BatchInfo duplicate = null;
+    Map<Long, Integer> lastInAppend = null;
+    for (int i = 0; i < v.count; i++) {
+      int at = v.positions[i];
+      long producerId = RecordBatchLayout.producerId(buf, at);
+      if (producerId < 0 || RecordBatchLayout.isControl(buf, at)) {
+        continue;
+      }
+      short epoch = RecordBatchLayout.producerEpoch(buf, at);
+      int first = RecordBatchLayout.baseSequence(buf, at);
+      int last = lastSequence(first, v.offsetSpans[i] - 1);
+      Integer previous = lastInAppend == null ? null : lastInAppend.get(producerId);
+      if (previous != null) {
+        if (first != (previous == Integer.MAX_VALUE ? 0 : previous + 1)) {
+          throw new OutOfOrderSequenceException(
+              "producer " + producerId + " sent sequence " + first + " after " + previous);
+        }
+      } else {
+        ProducerStateTable.BatchInfo d = producers.check(producerId, epoch, first, last);
+        if (d != null) {
+          if (v.count > 1) {
+            throw new InvalidRecordException(
+                "a retried batch cannot share an append with other batches");
+          }
+          duplicate = d;
+        }
+      }
+      if (lastInAppend == null) {
+        lastInAppend = new java.util.HashMap<>();
+      }
+      lastInAppend.put(producerId, last);
+    }
+    return duplicate;
+  }
+
+  /** The sequence of a batch's last record; sequences wrap from Integer.MAX_VALUE to 0. */
+  static int lastSequence(int baseSequence, int lastOffsetDelta) {
+    return baseSequence > Integer.MAX_VALUE - lastOffsetDelta
+        ? baseSequence - (Integer.MAX_VALUE - lastOffsetDelta) - 1
+        : baseSequence + lastOffsetDelta;
   }
 
   /** Writes the staged batches to the stage's segment and publishes them. */
@@ -574,6 +757,8 @@ public final class PartitionLog {
     }
     segments.put(next.baseOffset, next);
     active = next;
+    producers.expire(now - PRODUCER_EXPIRATION_MS);
+    producerSnapshots.add(Map.entry(next.baseOffset, producers.copy()));
     ctx.stats().segmentsRolled.increment();
     sealing.add(old);
     dirDirty.set(true);
@@ -588,7 +773,9 @@ public final class PartitionLog {
     boolean waitForFsync = ctx.flushPolicy() instanceof FlushPolicy.Durable;
     boolean anyDurable = false;
     for (PendingAppend p : written) {
-      ctx.stats().appendedRecords.add(p.batches.totalRecords);
+      if (!p.duplicate) {
+        ctx.stats().appendedRecords.add(p.batches.totalRecords);
+      }
       p.result =
           new AppendResult(
               p.firstOffset,
@@ -596,7 +783,8 @@ public final class PartitionLog {
               p.logAppendTime,
               lso,
               p.batches.totalRecords,
-              p.batches.totalBytes);
+              p.batches.totalBytes,
+              p.duplicate);
       if (p.options.durable() && waitForFsync) {
         durableWaiters.add(p);
         anyDurable = true;
@@ -684,6 +872,11 @@ public final class PartitionLog {
     }
     for (Segment seg : toSeal) {
       seg.writeIndexFilesIfPresent();
+    }
+    Map.Entry<Long, ProducerStateTable> snapshot;
+    while ((snapshot = producerSnapshots.poll()) != null) {
+      snapshot.getValue().writeSnapshot(dir, snapshot.getKey());
+      deleteOldProducerSnapshots(snapshot.getKey());
     }
     if (dirDirty.getAndSet(false)) {
       fsyncDirectory(dir);
@@ -1050,6 +1243,8 @@ public final class PartitionLog {
         Segment a = active;
         forceIfPresent(a);
         a.writeIndexFilesIfPresent();
+        producers.writeSnapshot(dir, logEndOffset);
+        deleteOldProducerSnapshots(logEndOffset);
       } finally {
         flushScheduled.set(false);
       }
