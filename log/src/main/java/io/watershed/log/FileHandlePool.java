@@ -62,6 +62,7 @@ final class FileHandlePool {
   }
 
   private final int maxOpen;
+  private boolean closed; // guarded by this: after closeAll, every released channel closes
   private final LinkedHashMap<SegmentFile, Boolean> open = new LinkedHashMap<>(64, 0.75f, true);
 
   FileHandlePool(int maxOpen) {
@@ -112,6 +113,7 @@ final class FileHandlePool {
 
   /** Closes every idle channel; leased ones close when released. */
   synchronized void closeAll() {
+    closed = true;
     for (Iterator<SegmentFile> it = open.keySet().iterator(); it.hasNext(); ) {
       SegmentFile f = it.next();
       if (f.leases == 0) {
@@ -127,7 +129,7 @@ final class FileHandlePool {
 
   private void release(SegmentFile file) {
     file.leases--;
-    if (file.retired && file.leases == 0) {
+    if ((file.retired || closed) && file.leases == 0) {
       closeChannel(file);
     }
   }

@@ -936,6 +936,15 @@ public final class PartitionLog {
    *     end
    */
   public LogSlice read(long offset, int maxBytes) {
+    return read(offset, maxBytes, true);
+  }
+
+  /**
+   * Like {@link #read(long, int)}; without {@code minOneBatch} a first batch larger than {@code
+   * maxBytes} is not returned (the slice is empty), so that a response that already holds data
+   * stays within its byte budget.
+   */
+  public LogSlice read(long offset, int maxBytes, boolean minOneBatch) {
     load();
     for (int attempt = 0; ; attempt++) {
       long start = logStartOffset;
@@ -950,7 +959,7 @@ public final class PartitionLog {
         Map.Entry<Long, Segment> e = segments.floorEntry(offset);
         Segment seg = e != null ? e.getValue() : segments.firstEntry().getValue();
         while (seg != null) {
-          LogSlice slice = seg.read(offset, maxBytes);
+          LogSlice slice = seg.read(offset, maxBytes, minOneBatch);
           if (slice != null) {
             return slice;
           }
@@ -1001,16 +1010,26 @@ public final class PartitionLog {
     }
   }
 
-  /** The record with the largest timestamp (the earliest such offset); null when empty. */
+  /**
+   * The readable record with the largest timestamp (the earliest such offset); null when the log
+   * holds no readable record.
+   */
   public TimestampOffset maxTimestampOffset() {
     load();
+    long start = logStartOffset;
     TimestampOffset best = null;
     try {
       for (Segment s : segments.values()) {
         s.load();
-        if (s.offsetOfMaxTimestamp() >= logStartOffset
-            && (best == null || s.maxTimestamp() > best.timestamp())) {
-          best = new TimestampOffset(s.maxTimestamp(), s.offsetOfMaxTimestamp());
+        if (s.nextOffset() <= start || s.isEmpty()) {
+          continue;
+        }
+        TimestampOffset candidate =
+            s.offsetOfMaxTimestamp() >= start
+                ? new TimestampOffset(s.maxTimestamp(), s.offsetOfMaxTimestamp())
+                : s.maxTimestampFrom(start); // its max lies below the start: look at the rest
+        if (candidate != null && (best == null || candidate.timestamp() > best.timestamp())) {
+          best = candidate;
         }
       }
     } catch (IOException e) {

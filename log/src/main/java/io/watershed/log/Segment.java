@@ -405,7 +405,7 @@ final class Segment {
    * that batch and at most {@code max(maxBytes, its size)} bytes. Null when the segment holds no
    * batch ending at or after {@code offset}.
    */
-  LogSlice read(long offset, int maxBytes) throws IOException {
+  LogSlice read(long offset, int maxBytes, boolean minOneBatch) throws IOException {
     ensureVerified();
     int limit = size;
     FileHandlePool.Lease lease = pool.acquire(file);
@@ -414,6 +414,10 @@ final class Segment {
       if (b == null) {
         lease.close();
         return null;
+      }
+      if (!minOneBatch && b.size() > maxBytes) {
+        lease.close();
+        return LogSlice.empty();
       }
       int length = Math.min(limit - b.position(), Math.max(maxBytes, b.size()));
       return new LogSlice(lease, b.position(), length, b.baseOffset());
@@ -450,6 +454,35 @@ final class Segment {
       }
     }
     return null;
+  }
+
+  /**
+   * The record with the largest timestamp among those at or after {@code minOffset} (the earliest
+   * such), by reading them; null when there is none.
+   */
+  TimestampOffset maxTimestampFrom(long minOffset) throws IOException {
+    ensureVerified();
+    int limit = size;
+    TimestampOffset best = null;
+    try (FileHandlePool.Lease lease = pool.acquire(file)) {
+      FileChannel ch = lease.channel();
+      BatchLocation b = locate(ch, minOffset, limit);
+      while (b != null) {
+        ByteBuffer header = ByteBuffer.allocate(RecordBatchLayout.HEADER_SIZE);
+        readFully(ch, header, b.position());
+        if (best == null || RecordBatchLayout.maxTimestamp(header, 0) > best.timestamp()) {
+          ByteBuffer batch = ByteBuffer.allocate(b.size());
+          readFully(ch, batch, b.position());
+          for (io.watershed.log.format.Record r : RecordLayout.readRecords(batch, 0)) {
+            if (r.offset() >= minOffset && (best == null || r.timestamp() > best.timestamp())) {
+              best = new TimestampOffset(r.timestamp(), r.offset());
+            }
+          }
+        }
+        b = scanFrom(ch, b.position() + b.size(), limit, x -> true);
+      }
+    }
+    return best;
   }
 
   // ---- maintenance ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import io.watershed.server.config.ServerConfig;
 import io.watershed.server.http.DataDirCheck;
 import io.watershed.server.http.HealthHandler;
 import io.watershed.server.http.HttpService;
+import io.watershed.server.kafka.KafkaService;
 import io.watershed.server.storage.StorageService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,8 +50,8 @@ public final class Server {
     StorageService storage = new StorageService(config);
     services.add(storage);
 
-    // Front doors (Kafka, EventStoreDB, Kinesis, Pulsar) come next, each on config.port(door),
-    // bound to config.bindHost(), then HTTP last.
+    // Front doors next, each on its port bound to config.bindHost(), then HTTP last.
+    services.add(new KafkaService(config, storage));
 
     HttpService http = new HttpService(config.bindHost(), config.httpPort());
     http.routes()

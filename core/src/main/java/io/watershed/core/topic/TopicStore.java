@@ -10,6 +10,8 @@ import io.watershed.core.metadata.MetadataError;
 import io.watershed.core.metadata.MetadataImage;
 import io.watershed.core.metadata.MetadataStore;
 import io.watershed.core.metadata.TopicMetadata;
+import io.watershed.core.node.NodeIdentity;
+import io.watershed.core.node.ProducerIdAllocator;
 import io.watershed.log.LogConfig;
 import io.watershed.log.LogManager;
 import io.watershed.log.LogManagerConfig;
@@ -43,10 +45,14 @@ public final class TopicStore implements AutoCloseable {
   private final LogManager logs;
   private final LogConfig defaults;
   private final MetadataStore metadata;
+  private final UUID clusterId;
+  private final ProducerIdAllocator producerIds;
 
   private TopicStore(LogManager logs, Path dataDir) throws IOException {
     this.logs = logs;
     this.defaults = logs.config().defaults();
+    this.clusterId = NodeIdentity.clusterId(dataDir);
+    this.producerIds = ProducerIdAllocator.open(dataDir);
     this.metadata = MetadataStore.open(dataDir, LogConfig::validate, this::onApplied);
     reconcile(metadata.image());
   }
@@ -65,6 +71,16 @@ public final class TopicStore implements AutoCloseable {
     }
   }
 
+  /** The data directory's cluster id, stable across restarts. */
+  public UUID clusterId() {
+    return clusterId;
+  }
+
+  /** Unique producer ids for idempotent producers. */
+  public ProducerIdAllocator producerIds() {
+    return producerIds;
+  }
+
   /** The log engine, for front doors that read and append. */
   public LogManager logs() {
     return logs;
@@ -77,6 +93,10 @@ public final class TopicStore implements AutoCloseable {
 
   public Optional<TopicMetadata> describe(String topic) {
     return metadata.image().topics().topic(topic);
+  }
+
+  public Optional<TopicMetadata> describe(UUID topicId) {
+    return metadata.image().topics().topicById(topicId);
   }
 
   /** The topic's effective configuration: broker defaults overridden by its own settings. */

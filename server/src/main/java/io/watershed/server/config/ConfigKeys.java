@@ -60,6 +60,9 @@ public final class ConfigKeys {
         return true;
       }
     }
+    if (KafkaSettings.isKnown(key)) {
+      return true;
+    }
     // log.flush takes one value; "log.flush.interval" is a YAML slip (interval: 100 unquoted).
     return key.startsWith(LOG_PREFIX)
         && key.length() > LOG_PREFIX.length()

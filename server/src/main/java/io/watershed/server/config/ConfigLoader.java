@@ -189,8 +189,16 @@ public final class ConfigLoader {
     // Fail now, with exit code 2, rather than when storage starts.
     LogSettings.toEngineConfig(dataDir, flush, logDefaults);
 
+    Map<String, String> doorSettings = new TreeMap<>();
+    for (Setting s : byKey.values()) {
+      if (KafkaSettings.isKnown(s.key())) {
+        doorSettings.put(s.key(), s.value().strip());
+      }
+    }
+    KafkaSettings.check(doorSettings);
+
     return new ServerConfig(
-        dataDir, bindHost, advertisedHost, ports, flush, logDefaults, null, warnings);
+        dataDir, bindHost, advertisedHost, ports, flush, logDefaults, doorSettings, null, warnings);
   }
 
   private static Path path(Map<String, Setting> settings, String key, String dflt)

@@ -27,6 +27,7 @@ public final class ServerConfig {
   private final Map<String, Integer> ports;
   private final FlushPolicy logFlush;
   private final Map<String, String> logDefaults;
+  private final Map<String, String> doorSettings;
   private final Path portsFile;
   private final List<String> warnings;
 
@@ -37,6 +38,7 @@ public final class ServerConfig {
       Map<String, Integer> ports,
       FlushPolicy logFlush,
       Map<String, String> logDefaults,
+      Map<String, String> doorSettings,
       Path portsFile,
       List<String> warnings) {
     this.dataDir = Objects.requireNonNull(dataDir);
@@ -45,6 +47,7 @@ public final class ServerConfig {
     this.ports = Collections.unmodifiableMap(new LinkedHashMap<>(ports));
     this.logFlush = Objects.requireNonNull(logFlush);
     this.logDefaults = Collections.unmodifiableMap(new TreeMap<>(logDefaults));
+    this.doorSettings = Collections.unmodifiableMap(new TreeMap<>(doorSettings));
     this.portsFile = portsFile;
     this.warnings = List.copyOf(warnings);
   }
@@ -121,6 +124,21 @@ public final class ServerConfig {
     return logDefaults;
   }
 
+  /**
+   * A front door's own settings, by full key ({@code kafka.num.partitions}), as given; the door
+   * validates them ({@link KafkaSettings}).
+   */
+  public Map<String, String> doorSettings(String door) {
+    Map<String, String> out = new TreeMap<>();
+    doorSettings.forEach(
+        (k, v) -> {
+          if (k.startsWith(door + ".")) {
+            out.put(k, v);
+          }
+        });
+    return out;
+  }
+
   /** Where to write the actually bound ports as JSON once started ({@code --ports-file}). */
   public Optional<Path> portsFile() {
     return Optional.ofNullable(portsFile);
@@ -128,7 +146,15 @@ public final class ServerConfig {
 
   public ServerConfig withPortsFile(Path file) {
     return new ServerConfig(
-        dataDir, bindHost, advertisedHost, ports, logFlush, logDefaults, file, warnings);
+        dataDir,
+        bindHost,
+        advertisedHost,
+        ports,
+        logFlush,
+        logDefaults,
+        doorSettings,
+        file,
+        warnings);
   }
 
   /** Problems that did not stop loading (unknown keys), one line each, to be logged. */

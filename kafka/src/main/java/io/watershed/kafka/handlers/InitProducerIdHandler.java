@@ -1,0 +1,58 @@
+package io.watershed.kafka.handlers;
+
+import io.watershed.kafka.ApiHandler;
+import io.watershed.kafka.KafkaBroker;
+import io.watershed.kafka.KafkaRequest;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.InitProducerIdRequest;
+import org.apache.kafka.common.requests.InitProducerIdResponse;
+
+/**
+ * InitProducerId for idempotent producers: a producer id never handed out before, epoch 0, as Kafka
+ * gives a producer without a transactional id (also when it asks again after a sequence error).
+ * Transactional ids are refused: transactions are not supported.
+ */
+final class InitProducerIdHandler implements ApiHandler {
+  private final KafkaBroker broker;
+
+  InitProducerIdHandler(KafkaBroker broker) {
+    this.broker = broker;
+  }
+
+  @Override
+  public ApiKeys apiKey() {
+    return ApiKeys.INIT_PRODUCER_ID;
+  }
+
+  @Override
+  public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
+    InitProducerIdRequestData req = request.body(InitProducerIdRequest.class).data();
+    InitProducerIdResponseData out = new InitProducerIdResponseData().setThrottleTimeMs(0);
+    if (req.transactionalId() != null) {
+      return CompletableFuture.completedFuture(
+          new InitProducerIdResponse(
+              out.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
+                  .setProducerId(-1)
+                  .setProducerEpoch((short) -1)));
+    }
+    // Reserving a block of ids may write a file: not on the event loop.
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            long id = broker.topics().producerIds().next();
+            return new InitProducerIdResponse(out.setProducerId(id).setProducerEpoch((short) 0));
+          } catch (java.io.IOException e) {
+            return new InitProducerIdResponse(
+                out.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code())
+                    .setProducerId(-1)
+                    .setProducerEpoch((short) -1));
+          }
+        },
+        broker.io());
+  }
+}

@@ -1,0 +1,137 @@
+package io.watershed.kafka.handlers;
+
+import io.watershed.core.metadata.TopicMetadata;
+import io.watershed.kafka.ApiHandler;
+import io.watershed.kafka.KafkaBroker;
+import io.watershed.kafka.KafkaErrors;
+import io.watershed.kafka.KafkaRequest;
+import io.watershed.log.AppendOptions;
+import io.watershed.log.AppendResult;
+import io.watershed.log.PartitionLog;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
+import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponseCollection;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+
+/**
+ * Produce: each partition's batch is appended as sent (compression included) to its log, which
+ * validates it, assigns offsets, and deduplicates idempotent producers' retries.
+ *
+ * <ul>
+ *   <li>{@code acks=0}: no response; {@code acks=1}: answered once written; {@code acks=all}:
+ *       answered once durable under {@code log.flush}.
+ *   <li>Errors per partition, with Kafka's codes: unknown topics, corrupt batches, too large, bad
+ *       timestamps, out-of-order sequences, stale producer epochs, storage failures.
+ *   <li>Transactions are not supported: transactional batches are refused.
+ * </ul>
+ */
+final class ProduceHandler implements ApiHandler {
+  private final KafkaBroker broker;
+
+  ProduceHandler(KafkaBroker broker) {
+    this.broker = broker;
+  }
+
+  @Override
+  public ApiKeys apiKey() {
+    return ApiKeys.PRODUCE;
+  }
+
+  /** One partition's outcome, filled in when its append completes. */
+  private record Pending(
+      TopicProduceResponse topic, PartitionProduceResponse partition, CompletableFuture<?> done) {}
+
+  @Override
+  public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
+    ProduceRequest produce = request.body(ProduceRequest.class);
+    ProduceRequestData req = produce.data();
+    short version = request.version();
+    AppendOptions acks = req.acks() == -1 ? AppendOptions.DURABLE : AppendOptions.WRITTEN;
+    TopicProduceResponseCollection topics = new TopicProduceResponseCollection();
+    List<CompletableFuture<?>> appends = new ArrayList<>();
+    for (TopicProduceData td : req.topicData()) {
+      Optional<TopicMetadata> topic = Topics.find(broker, td.name(), td.topicId());
+      TopicProduceResponse tr =
+          new TopicProduceResponse().setName(td.name()).setTopicId(td.topicId());
+      topics.add(tr);
+      for (PartitionProduceData pd : td.partitionData()) {
+        PartitionProduceResponse pr = new PartitionProduceResponse().setIndex(pd.index());
+        tr.partitionResponses().add(pr);
+        if (topic.isEmpty()) {
+          fail(
+              pr,
+              version >= 13 && (td.name() == null || td.name().isEmpty())
+                  ? Errors.UNKNOWN_TOPIC_ID
+                  : Errors.UNKNOWN_TOPIC_OR_PARTITION,
+              null);
+          continue;
+        }
+        Optional<PartitionLog> log = broker.topics().partition(topic.get().name(), pd.index());
+        if (log.isEmpty()) {
+          fail(pr, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+          continue;
+        }
+        try {
+          ProduceRequest.validateRecords(version, pd.records());
+        } catch (ApiException e) {
+          fail(pr, Errors.forException(e), e.getMessage());
+          continue;
+        }
+        MemoryRecords records = (MemoryRecords) pd.records();
+        if (records.firstBatch().isTransactional()) {
+          fail(pr, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, "transactions are not supported");
+          continue;
+        }
+        appends.add(
+            log.get()
+                .append(records.buffer().duplicate(), acks)
+                .handle(
+                    (result, error) -> {
+                      if (error != null) {
+                        ApiException e = KafkaErrors.toApiException(error);
+                        fail(pr, Errors.forException(e), e.getMessage());
+                      } else {
+                        succeed(pr, result);
+                      }
+                      return null;
+                    }));
+      }
+    }
+    return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new))
+        .thenApply(
+            ignored ->
+                req.acks() == 0
+                    ? null
+                    : new ProduceResponse(
+                        new ProduceResponseData().setResponses(topics).setThrottleTimeMs(0)));
+  }
+
+  private static void succeed(PartitionProduceResponse pr, AppendResult r) {
+    pr.setErrorCode(Errors.NONE.code())
+        .setBaseOffset(r.firstOffset())
+        .setLogAppendTimeMs(r.logAppendTime())
+        .setLogStartOffset(r.logStartOffset());
+  }
+
+  private static void fail(PartitionProduceResponse pr, Errors error, String message) {
+    pr.setErrorCode(error.code())
+        .setErrorMessage(message)
+        .setBaseOffset(-1)
+        .setLogAppendTimeMs(-1)
+        .setLogStartOffset(-1);
+  }
+}

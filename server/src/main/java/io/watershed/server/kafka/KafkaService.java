@@ -1,0 +1,60 @@
+package io.watershed.server.kafka;
+
+import io.watershed.kafka.KafkaFrontDoor;
+import io.watershed.server.Service;
+import io.watershed.server.config.KafkaSettings;
+import io.watershed.server.config.ServerConfig;
+import io.watershed.server.storage.StorageService;
+import java.util.Map;
+
+/** The Kafka front door as a service of the server, on the storage's topics. */
+public final class KafkaService implements Service {
+  private final ServerConfig config;
+  private final StorageService storage;
+  private KafkaFrontDoor door;
+
+  public KafkaService(ServerConfig config, StorageService storage) {
+    this.config = config;
+    this.storage = storage;
+  }
+
+  @Override
+  public String name() {
+    return "kafka";
+  }
+
+  @Override
+  public void start() throws Exception {
+    door =
+        new KafkaFrontDoor(
+            KafkaSettings.build(
+                config.doorSettings("kafka"),
+                config.bindHost(),
+                config.kafkaPort(),
+                config.advertisedHost()),
+            storage.topics());
+    try {
+      door.start();
+    } catch (Exception e) {
+      door.close();
+      throw e;
+    }
+  }
+
+  /** The front door, once started. */
+  public KafkaFrontDoor door() {
+    return door;
+  }
+
+  @Override
+  public Map<String, Integer> boundPorts() {
+    return door == null ? Map.of() : Map.of("kafka", door.port());
+  }
+
+  @Override
+  public void close() {
+    if (door != null) {
+      door.close();
+    }
+  }
+}
