@@ -162,14 +162,30 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
   private void respond(Slot slot, AbstractResponse response, Throwable error) {
     if (error != null) {
       fail(slot, error);
-    } else {
-      complete(slot, response == null ? null : slot.context.buildResponseSend(response));
+      return;
     }
+    Send send;
+    try {
+      send = response == null ? null : slot.context.buildResponseSend(response);
+    } catch (RuntimeException e) {
+      // A handler bug (a field this version cannot carry): answer with the request's error
+      // response rather than leave the client waiting.
+      LOG.error("{}: cannot encode {} response: {}", connectionId, slot.context.header.apiKey(), e.toString());
+      fail(slot, e);
+      return;
+    }
+    complete(slot, send);
   }
 
   private void fail(Slot slot, Throwable error) {
-    AbstractResponse response = slot.request.getErrorResponse(0, KafkaErrors.toApiException(error));
-    complete(slot, slot.context.buildResponseSend(response));
+    try {
+      AbstractResponse response =
+          slot.request.getErrorResponse(0, KafkaErrors.toApiException(error));
+      complete(slot, slot.context.buildResponseSend(response));
+    } catch (RuntimeException e) {
+      LOG.error("{}: cannot encode an error response: {}", connectionId, e.toString());
+      answerRaw(slot, Errors.UNKNOWN_SERVER_ERROR);
+    }
   }
 
   /** Answers with a response header and a bare error code, for requests no schema can answer. */

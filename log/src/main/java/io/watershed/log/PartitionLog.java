@@ -1152,7 +1152,7 @@ public final class PartitionLog {
     for (Segment s : sealedSegments()) {
       s.load();
       if (s.nextOffset() <= logStartOffset) {
-        deleteSegment(s, "log start offset");
+        deleteSegment(s, "log start offset", false);
         deleted++;
       } else {
         break;
@@ -1167,8 +1167,16 @@ public final class PartitionLog {
    * points into deleted data.
    */
   private void deleteSegment(Segment s, String reason) throws IOException {
+    deleteSegment(s, reason, true);
+  }
+
+  /**
+   * @param advanceStart move the log start offset to the next segment (retention); false when the
+   *     segment lies wholly below a start offset that was set on purpose (delete-records)
+   */
+  private void deleteSegment(Segment s, String reason, boolean advanceStart) throws IOException {
     Long next = segments.higherKey(s.baseOffset);
-    if (next != null && next > logStartOffset) {
+    if (advanceStart && next != null && next > logStartOffset) {
       persistLogStartOffset(next);
       logStartOffset = next;
     }

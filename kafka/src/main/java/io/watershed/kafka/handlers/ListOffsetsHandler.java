@@ -42,10 +42,10 @@ final class ListOffsetsHandler implements ApiHandler {
   @Override
   public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
     ListOffsetsRequest req = request.body(ListOffsetsRequest.class);
-    return CompletableFuture.supplyAsync(() -> answer(req), broker.io());
+    return CompletableFuture.supplyAsync(() -> answer(req, request.version()), broker.io());
   }
 
-  private AbstractResponse answer(ListOffsetsRequest req) {
+  private AbstractResponse answer(ListOffsetsRequest req, short version) {
     List<ListOffsetsTopicResponse> topics = new ArrayList<>();
     for (ListOffsetsTopic t : req.data().topics()) {
       Optional<TopicMetadata> topic = broker.topics().describe(t.name());
@@ -57,7 +57,7 @@ final class ListOffsetsHandler implements ApiHandler {
                 .setPartitionIndex(p.partitionIndex())
                 .setTimestamp(-1)
                 .setOffset(-1)
-                .setLeaderEpoch(0);
+                .setLeaderEpoch(version >= 4 ? 0 : -1);
         tr.partitions().add(pr);
         Optional<PartitionLog> log =
             topic.flatMap(x -> broker.topics().partition(x.name(), p.partitionIndex()));
