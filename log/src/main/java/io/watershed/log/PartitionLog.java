@@ -8,8 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -349,25 +347,14 @@ public final class PartitionLog {
   }
 
   private void persistLogStartOffset(long offset) throws IOException {
-    Path file = dir.resolve(LOG_START_OFFSET_FILE);
-    Path tmp = dir.resolve(LOG_START_OFFSET_FILE + ".tmp");
-    try (FileChannel ch =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      ch.write(ByteBuffer.wrap((offset + "\n").getBytes(StandardCharsets.US_ASCII)));
-      ch.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    fsyncDirectory(dir);
+    DurableFiles.writeAtomically(
+        dir.resolve(LOG_START_OFFSET_FILE),
+        ByteBuffer.wrap((offset + "\n").getBytes(StandardCharsets.US_ASCII)),
+        true);
   }
 
   static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
+    DurableFiles.syncDirectory(dir);
   }
 
   // ---- offsets --------------------------------------------------------------------------------

@@ -2,12 +2,9 @@ package io.watershed.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -78,19 +75,8 @@ final class SegmentIndexFiles {
     }
     buf.putInt(56, crc(buf));
     buf.flip();
-    Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-    try (FileChannel ch =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(true);
-    }
-    Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    // Index files are derived data: no directory fsync, a lost one is rebuilt.
+    DurableFiles.writeAtomically(path, buf, false);
   }
 
   /** A loaded index file: the summary it records and its entries. */

@@ -5,14 +5,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /** File operations that survive a crash at any point. */
 final class DurableFiles {
 
   /** Suffix of a file being written; a crash can leave one behind, and it is never read. */
-  static final String TEMP_SUFFIX = ".tmp";
+  static final String TEMP_SUFFIX = io.watershed.log.DurableFiles.TEMP_SUFFIX;
 
   private DurableFiles() {}
 
@@ -22,33 +20,17 @@ final class DurableFiles {
    * directory.
    */
   static void writeAtomically(Path target, ByteBuffer content) throws IOException {
-    Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
-    try (FileChannel channel =
-        FileChannel.open(
-            temp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      writeFully(channel, content, 0);
-      channel.force(true);
-    }
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-    syncDirectory(target.getParent());
+    io.watershed.log.DurableFiles.writeAtomically(target, content, true);
   }
 
   /** Writes all remaining bytes of {@code buffer} at {@code position}. */
   static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
-    long at = position;
-    while (buffer.hasRemaining()) {
-      at += channel.write(buffer, at);
-    }
+    io.watershed.log.DurableFiles.writeFully(channel, buffer, position);
   }
 
   /** Makes creations, renames and deletions of entries in {@code dir} durable. */
   static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    }
+    io.watershed.log.DurableFiles.syncDirectory(dir);
   }
 
   /** Deletes {@code file} durably. */

@@ -1,13 +1,11 @@
 package io.watershed.core.node;
 
+import io.watershed.log.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 
 /**
@@ -31,33 +29,13 @@ public final class NodeIdentity {
       }
     }
     UUID id = UUID.randomUUID();
-    DurableFile.write(file, id + "\n");
+    writeDurably(file, id + "\n");
     return id;
   }
 
-  /** Small files replaced atomically and durably. */
-  static final class DurableFile {
-    private DurableFile() {}
-
-    static void write(Path file, String content) throws IOException {
-      Files.createDirectories(file.getParent());
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      try (FileChannel ch =
-          FileChannel.open(
-              tmp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer b = ByteBuffer.wrap(content.getBytes(StandardCharsets.US_ASCII));
-        while (b.hasRemaining()) {
-          ch.write(b);
-        }
-        ch.force(true);
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-        dir.force(true);
-      }
-    }
+  static void writeDurably(Path file, String content) throws IOException {
+    Files.createDirectories(file.getParent());
+    DurableFiles.writeAtomically(
+        file, ByteBuffer.wrap(content.getBytes(StandardCharsets.US_ASCII)), true);
   }
 }

@@ -44,7 +44,7 @@ public final class ProducerIdAllocator {
   /** A producer id never handed out before. */
   public synchronized long next() throws IOException {
     if (next == blockEnd) {
-      NodeIdentity.DurableFile.write(file, (blockEnd + BLOCK) + "\n");
+      NodeIdentity.writeDurably(file, (blockEnd + BLOCK) + "\n");
       blockEnd += BLOCK;
     }
     return next++;
