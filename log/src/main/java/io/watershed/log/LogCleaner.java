@@ -66,7 +66,11 @@ final class LogCleaner {
       List<Segment> cleanable = new ArrayList<>();
       for (Segment s : log.sealedSegments()) {
         s.ensureVerified();
-        if (s.maxTimestamp() >= 0 && now - s.maxTimestamp() < cfg.minCompactionLagMs()) {
+        // With no lag configured every sealed segment is cleanable, even one holding a
+        // timestamp from the future (as Kafka skips the check when the lag is 0).
+        if (cfg.minCompactionLagMs() > 0
+            && s.maxTimestamp() >= 0
+            && now - s.maxTimestamp() < cfg.minCompactionLagMs()) {
           break;
         }
         cleanable.add(s);

@@ -407,10 +407,7 @@ public final class LogManager implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    boolean clean = true;
-    for (PartitionLog p : partitions.values()) {
-      clean &= p.close(10_000);
-    }
+    boolean clean = closePartitions();
     writers.shutdown();
     flushers.shutdown();
     try {
@@ -436,6 +433,30 @@ public final class LogManager implements AutoCloseable {
     }
     pool.closeAll();
     lockChannel.close();
+  }
+
+  /** Closes every partition, several at a time: each may fsync and write index files. */
+  private boolean closePartitions() {
+    ExecutorService closers =
+        Executors.newFixedThreadPool(Math.max(4, config.flusherThreads()), threads("log-close"));
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (PartitionLog p : partitions.values()) {
+        results.add(closers.submit(() -> p.close(10_000)));
+      }
+      boolean clean = true;
+      for (Future<Boolean> f : results) {
+        try {
+          clean &= f.get();
+        } catch (Exception e) {
+          clean = false;
+          LOG.warn("closing a partition failed: {}", e.toString());
+        }
+      }
+      return clean;
+    } finally {
+      closers.shutdown();
+    }
   }
 
   private static ThreadFactory threads(String prefix) {

@@ -98,6 +98,12 @@ public final class PartitionLog {
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private final AtomicBoolean dirDirty = new AtomicBoolean();
 
+  /**
+   * Whether anything changed since the partition was loaded (appends, rolls, deletions, a producer
+   * state rebuilt from the log); an unchanged partition has nothing to write at close.
+   */
+  private volatile boolean changedSinceLoad;
+
   /** Offsets below this were compacted by this process; the cleaner's progress. */
   volatile long firstDirtyOffset;
 
@@ -265,6 +271,7 @@ public final class PartitionLog {
     if (from >= logEndOffset) {
       return;
     }
+    changedSinceLoad = true; // the state at the log end is not on disk yet
     ProducerStateTable rebuilt = producers;
     Map.Entry<Long, Segment> start = segments.floorEntry(from);
     for (Segment s :
@@ -717,6 +724,7 @@ public final class PartitionLog {
         seg.addBatch((int) b[0], (int) b[1], b[2], b[3], b[4], (int) b[5], interval);
       }
       dirty.add(seg);
+      changedSinceLoad = true;
       seg.publish(stage.position, stage.nextOffset);
       logEndOffset = stage.nextOffset;
       stage.buffers.clear();
@@ -744,6 +752,7 @@ public final class PartitionLog {
     }
     segments.put(next.baseOffset, next);
     active = next;
+    changedSinceLoad = true;
     producers.expire(now - PRODUCER_EXPIRATION_MS);
     producerSnapshots.add(Map.entry(next.baseOffset, producers.copy()));
     ctx.stats().segmentsRolled.increment();
@@ -1255,10 +1264,14 @@ public final class PartitionLog {
       try {
         flushOnce(true);
         Segment a = active;
-        forceIfPresent(a);
-        a.writeIndexFilesIfPresent();
-        producers.writeSnapshot(dir, logEndOffset);
-        deleteOldProducerSnapshots(logEndOffset);
+        if (changedSinceLoad || !a.indexFilesCurrent()) {
+          forceIfPresent(a);
+          a.writeIndexFilesIfPresent();
+        }
+        if (changedSinceLoad) {
+          producers.writeSnapshot(dir, logEndOffset);
+          deleteOldProducerSnapshots(logEndOffset);
+        }
       } finally {
         flushScheduled.set(false);
       }

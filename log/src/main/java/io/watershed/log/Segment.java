@@ -44,6 +44,10 @@ final class Segment {
   private volatile long maxTimestamp = RecordBatchLayout.NO_TIMESTAMP;
   private volatile long offsetOfMaxTimestamp = -1;
   private boolean deleted; // guarded by this
+
+  /** Whether the index files on disk describe the current contents (nothing to write at close). */
+  private volatile boolean indexFilesCurrent;
+
   private int lastBatchPosition = -1;
   private int lastBatchCrc;
   private int bytesSinceIndexEntry;
@@ -138,6 +142,7 @@ final class Segment {
           && offsets.summary().sizeInBytes() == fileSize
           && lastBatchMatches(offsets.summary())) {
         install(offsets.summary(), offsets.index(), times.index());
+        indexFilesCurrent = true;
         loaded = true;
         return;
       }
@@ -218,6 +223,7 @@ final class Segment {
                     REBUILD_INDEX_INTERVAL_BYTES);
               });
       if (result.problem() != null) {
+        indexFilesCurrent = false;
         LOG.warn(
             "{}: {}; truncating {} bytes at position {} (offsets from {} on are dropped)",
             file.path().getFileName(),
@@ -313,6 +319,7 @@ final class Segment {
     }
     lastBatchPosition = position;
     lastBatchCrc = crc;
+    indexFilesCurrent = false;
   }
 
   /** Makes batches up to {@code newSize} bytes and {@code newNextOffset} visible to readers. */
@@ -501,6 +508,11 @@ final class Segment {
         offsetIndexPath(dir, baseOffset), SegmentIndexFiles.KIND_OFFSET, s, offsetIndex);
     SegmentIndexFiles.write(
         timeIndexPath(dir, baseOffset), SegmentIndexFiles.KIND_TIME, s, timeIndex);
+    indexFilesCurrent = true;
+  }
+
+  boolean indexFilesCurrent() {
+    return indexFilesCurrent;
   }
 
   /** Writes the index files unless the segment was deleted or replaced meanwhile. */
