@@ -118,6 +118,12 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             false);
     slot.context = context;
     ApiKeys api = header.apiKey();
+    if (api != ApiKeys.API_VERSIONS && !header.isApiVersionSupported()) {
+      // A version the codec cannot parse (older or newer than it knows): no schema to answer
+      // with, so the bare error. ApiVersions is parsed as v0 instead (KIP-511).
+      answerRaw(slot, Errors.UNSUPPORTED_VERSION);
+      return;
+    }
     try {
       slot.request = context.parseRequest(buffer).request;
     } catch (RuntimeException e) {
@@ -170,7 +176,11 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     } catch (RuntimeException e) {
       // A handler bug (a field this version cannot carry): answer with the request's error
       // response rather than leave the client waiting.
-      LOG.error("{}: cannot encode {} response: {}", connectionId, slot.context.header.apiKey(), e.toString());
+      LOG.error(
+          "{}: cannot encode {} response: {}",
+          connectionId,
+          slot.context.header.apiKey(),
+          e.toString());
       fail(slot, e);
       return;
     }

@@ -14,6 +14,12 @@ final class CommandAppliers {
   private static final AlterTopicConfigsApplier ALTER_TOPIC_CONFIGS =
       new AlterTopicConfigsApplier();
   private static final CreatePartitionsApplier CREATE_PARTITIONS = new CreatePartitionsApplier();
+  private static final CommitOffsetsApplier COMMIT_OFFSETS = new CommitOffsetsApplier();
+  private static final DeleteOffsetsApplier DELETE_OFFSETS = new DeleteOffsetsApplier();
+  private static final DeleteGroupApplier DELETE_GROUP = new DeleteGroupApplier();
+  private static final PutClassicGroupApplier PUT_CLASSIC_GROUP = new PutClassicGroupApplier();
+  private static final UpdateConsumerGroupApplier UPDATE_CONSUMER_GROUP =
+      new UpdateConsumerGroupApplier();
 
   private CommandAppliers() {}
 
@@ -24,6 +30,11 @@ final class CommandAppliers {
       case DeleteTopic c -> new Bound<>(DELETE_TOPIC, c);
       case AlterTopicConfigs c -> new Bound<>(ALTER_TOPIC_CONFIGS, c);
       case CreatePartitions c -> new Bound<>(CREATE_PARTITIONS, c);
+      case CommitOffsets c -> new Bound<>(COMMIT_OFFSETS, c);
+      case DeleteOffsets c -> new Bound<>(DELETE_OFFSETS, c);
+      case DeleteGroup c -> new Bound<>(DELETE_GROUP, c);
+      case PutClassicGroup c -> new Bound<>(PUT_CLASSIC_GROUP, c);
+      case UpdateConsumerGroup c -> new Bound<>(UPDATE_CONSUMER_GROUP, c);
     };
   }
 

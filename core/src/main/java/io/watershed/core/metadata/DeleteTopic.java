@@ -3,7 +3,8 @@ package io.watershed.core.metadata;
 import java.util.Objects;
 
 /**
- * Deletes a topic and forgets its configuration. The topic's id is never reused.
+ * Deletes a topic and forgets its configuration and every offset a group committed for it. The
+ * topic's id is never reused.
  *
  * @param name the name of an existing topic
  */

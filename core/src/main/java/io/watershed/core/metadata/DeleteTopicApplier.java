@@ -19,6 +19,11 @@ final class DeleteTopicApplier implements CommandApplier<DeleteTopic> {
     if (rejection.isPresent()) {
       return ApplyOutcome.rejected(image, rejection.get());
     }
-    return ApplyOutcome.success(image.withTopics(topics.without(command.name())));
+    // The topic's committed offsets go with it, so that a new topic of the same name starts with
+    // none.
+    return ApplyOutcome.success(
+        image
+            .withTopics(topics.without(command.name()))
+            .withGroups(image.groups().withoutTopic(command.name())));
   }
 }

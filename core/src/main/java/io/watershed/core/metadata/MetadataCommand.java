@@ -17,7 +17,8 @@ package io.watershed.core.metadata;
  * type name in {@code MetadataCommandCodec}; write a {@code CommandApplier} for it and bind it in
  * {@code CommandAppliers} (the compiler insists); add an example to {@code
  * MetadataCommandCodecTest} (which fails until every command type has one) and teach the test
- * model, {@code MetadataModel}, its rules.
+ * model, {@code MetadataModel}, its rules. Commands that change one group's state implement {@link
+ * GroupCommand}, which is sealed in turn.
  */
 public sealed interface MetadataCommand
-    permits CreateTopic, DeleteTopic, AlterTopicConfigs, CreatePartitions {}
+    permits CreateTopic, DeleteTopic, AlterTopicConfigs, CreatePartitions, GroupCommand {}

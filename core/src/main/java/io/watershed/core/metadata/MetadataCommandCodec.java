@@ -6,8 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -24,8 +22,9 @@ import java.io.UncheckedIOException;
  * }</pre>
  *
  * The type names below and the record component names are an on-disk format: renaming either makes
- * existing logs unreadable. Map keys are written in sorted order. The records themselves carry no
- * Jackson annotations; the format is defined here, through a mix-in.
+ * existing logs unreadable. Map keys are written in sorted order and opaque bytes as base64 ({@link
+ * MetadataJson}). The records themselves carry no Jackson annotations; the format is defined here,
+ * through a mix-in.
  *
  * <p>Thread-safe.
  */
@@ -37,14 +36,16 @@ final class MetadataCommandCodec {
     @JsonSubTypes.Type(value = DeleteTopic.class, name = "delete-topic"),
     @JsonSubTypes.Type(value = AlterTopicConfigs.class, name = "alter-topic-configs"),
     @JsonSubTypes.Type(value = CreatePartitions.class, name = "create-partitions"),
+    @JsonSubTypes.Type(value = CommitOffsets.class, name = "commit-offsets"),
+    @JsonSubTypes.Type(value = DeleteOffsets.class, name = "delete-offsets"),
+    @JsonSubTypes.Type(value = DeleteGroup.class, name = "delete-group"),
+    @JsonSubTypes.Type(value = PutClassicGroup.class, name = "put-classic-group"),
+    @JsonSubTypes.Type(value = UpdateConsumerGroup.class, name = "update-consumer-group"),
   })
   private interface TypeNames {}
 
   private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
-          .addMixIn(MetadataCommand.class, TypeNames.class)
-          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-          .build();
+      MetadataJson.builder().addMixIn(MetadataCommand.class, TypeNames.class).build();
 
   private static final ObjectWriter WRITER = MAPPER.writerFor(MetadataCommand.class);
   private static final ObjectReader READER = MAPPER.readerFor(MetadataCommand.class);

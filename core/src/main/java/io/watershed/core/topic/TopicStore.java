@@ -1,10 +1,12 @@
 package io.watershed.core.topic;
 
+import io.watershed.core.group.GroupStore;
 import io.watershed.core.metadata.AlterTopicConfigs;
 import io.watershed.core.metadata.CommandResult;
 import io.watershed.core.metadata.CreatePartitions;
 import io.watershed.core.metadata.CreateTopic;
 import io.watershed.core.metadata.DeleteTopic;
+import io.watershed.core.metadata.GroupCommand;
 import io.watershed.core.metadata.MetadataCommand;
 import io.watershed.core.metadata.MetadataError;
 import io.watershed.core.metadata.MetadataImage;
@@ -47,6 +49,7 @@ public final class TopicStore implements AutoCloseable {
   private final MetadataStore metadata;
   private final UUID clusterId;
   private final ProducerIdAllocator producerIds;
+  private final GroupStore groups;
 
   private TopicStore(LogManager logs, Path dataDir) throws IOException {
     this.logs = logs;
@@ -54,6 +57,7 @@ public final class TopicStore implements AutoCloseable {
     this.clusterId = NodeIdentity.clusterId(dataDir);
     this.producerIds = ProducerIdAllocator.open(dataDir);
     this.metadata = MetadataStore.open(dataDir, LogConfig::validate, this::onApplied);
+    this.groups = new GroupStore(metadata);
     reconcile(metadata.image());
   }
 
@@ -79,6 +83,14 @@ public final class TopicStore implements AutoCloseable {
   /** Unique producer ids for idempotent producers. */
   public ProducerIdAllocator producerIds() {
     return producerIds;
+  }
+
+  /**
+   * Consumer-group state (committed offsets, membership records), kept in the same metadata store
+   * as the topics; deleting a topic deletes the offsets committed for it.
+   */
+  public GroupStore groups() {
+    return groups;
   }
 
   /** The log engine, for front doors that read and append. */
@@ -165,6 +177,9 @@ public final class TopicStore implements AutoCloseable {
         case CreatePartitions c -> openPartitions(image, c.name());
         case AlterTopicConfigs c -> openPartitions(image, c.name());
         case DeleteTopic d -> deletePartitions(d.name());
+        case GroupCommand g -> {
+          // Group state lives in the image only; no partition log follows it.
+        }
       }
     } catch (IOException | RuntimeException e) {
       // The image is authoritative; the next open reconciles the logs with it.

@@ -3,8 +3,12 @@ package io.watershed.core.metadata;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.watershed.core.group.CommittedOffset;
+import io.watershed.core.group.PartitionKey;
+import io.watershed.core.group.PartitionOffset;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +26,32 @@ class MetadataCommandCodecTest {
           new CreateTopic("orders", 3, Map.of("retention.ms", "1000", "a", "b"), ID),
           new DeleteTopic("orders"),
           new AlterTopicConfigs("orders", Map.of("a", "c"), Set.of("retention.ms")),
-          new CreatePartitions("orders", 6));
+          new CreatePartitions("orders", 6),
+          new CommitOffsets(
+              "billing",
+              List.of(
+                  new PartitionOffset("orders", 2, new CommittedOffset(42, 0, "", 1_700_000)),
+                  new PartitionOffset("orders", 0, new CommittedOffset(7, -1, "m", 1_700_001)))),
+          new DeleteOffsets("billing", List.of(new PartitionKey("orders", 2))),
+          new DeleteGroup("billing"),
+          new PutClassicGroup("billing", GroupExamples.classic()),
+          new UpdateConsumerGroup(
+              "shipping", 3, 2, List.of(GroupExamples.consumerMember("m1", ID)), List.of("m0")));
 
   @Test
   void theExamplesCoverEveryCommandType() {
     assertThat(EXAMPLES.stream().map(Object::getClass).toList())
-        .containsExactlyInAnyOrder(MetadataCommand.class.getPermittedSubclasses());
+        .containsExactlyInAnyOrderElementsOf(concreteCommandTypes(MetadataCommand.class));
+  }
+
+  /** The records a sealed hierarchy permits, through sealed sub-interfaces such as GroupCommand. */
+  private static List<Class<?>> concreteCommandTypes(Class<?> type) {
+    if (!type.isSealed()) {
+      return List.of(type);
+    }
+    return Arrays.stream(type.getPermittedSubclasses())
+        .flatMap(sub -> concreteCommandTypes(sub).stream())
+        .toList();
   }
 
   @Test
@@ -49,7 +73,15 @@ class MetadataCommandCodecTest {
 
     assertThat(typeNames)
         .containsExactly(
-            "create-topic", "delete-topic", "alter-topic-configs", "create-partitions");
+            "create-topic",
+            "delete-topic",
+            "alter-topic-configs",
+            "create-partitions",
+            "commit-offsets",
+            "delete-offsets",
+            "delete-group",
+            "put-classic-group",
+            "update-consumer-group");
   }
 
   /** The payload is an on-disk format: these bytes must stay readable by every later version. */
@@ -64,6 +96,27 @@ class MetadataCommandCodecTest {
         .isEqualTo(EXAMPLES.get(0));
     assertThat(new String(MetadataCommandCodec.encode(EXAMPLES.get(0)), StandardCharsets.UTF_8))
         .isEqualTo(json);
+  }
+
+  /** Group commands are an on-disk format too; opaque bytes are base64. */
+  @Test
+  void readsTheDocumentedGroupFormat() throws IOException {
+    String json =
+        """
+        {"type":"commit-offsets","groupId":"billing","offsets":[{"topic":"orders","partition":2,\
+        "committed":{"offset":42,"leaderEpoch":0,"metadata":"","commitTimestampMs":1700000}}]}""";
+
+    assertThat(decode(json))
+        .isEqualTo(
+            new CommitOffsets(
+                "billing",
+                List.of(
+                    new PartitionOffset("orders", 2, new CommittedOffset(42, 0, "", 1_700_000)))));
+    assertThat(
+            new String(
+                MetadataCommandCodec.encode(new PutClassicGroup("g", GroupExamples.classic())),
+                StandardCharsets.UTF_8))
+        .contains("\"subscription\":\"AAEC\"");
   }
 
   @Test

@@ -1,5 +1,15 @@
 package io.watershed.core.metadata;
 
+import io.watershed.core.group.CommittedOffset;
+import io.watershed.core.group.ConsumerGroupMembership;
+import io.watershed.core.group.ConsumerMemberRecord;
+import io.watershed.core.group.GroupImage;
+import io.watershed.core.group.GroupMembership;
+import io.watershed.core.group.GroupsImage;
+import io.watershed.core.group.PartitionKey;
+import io.watershed.core.group.PartitionOffset;
+import io.watershed.core.group.PersistentSortedMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -17,7 +27,22 @@ final class MetadataModel {
 
   private final TopicConfigValidator configRules;
   private final Map<String, TopicMetadata> topics = new TreeMap<>();
+  private final Map<String, ModelGroup> groups = new TreeMap<>();
   private long lastIndex;
+
+  /** A group as the model keeps it: a membership record or null, and offsets by partition. */
+  record ModelGroup(GroupMembership membership, Map<PartitionKey, CommittedOffset> offsets) {}
+
+  /** The groups of {@code image} in the model's shape, to compare with {@link #groups()}. */
+  static Map<String, ModelGroup> groupsOf(GroupsImage image) {
+    Map<String, ModelGroup> out = new TreeMap<>();
+    for (GroupImage group : image.all()) {
+      Map<PartitionKey, CommittedOffset> offsets = new TreeMap<>();
+      group.offsets().all().forEach(o -> offsets.put(o.key(), o.committed()));
+      out.put(group.groupId(), new ModelGroup(group.membership().orElse(null), offsets));
+    }
+    return out;
+  }
 
   MetadataModel(TopicConfigValidator configRules) {
     this.configRules = configRules;
@@ -25,6 +50,10 @@ final class MetadataModel {
 
   Map<String, TopicMetadata> topics() {
     return topics;
+  }
+
+  Map<String, ModelGroup> groups() {
+    return groups;
   }
 
   long lastIndex() {
@@ -38,7 +67,81 @@ final class MetadataModel {
       case DeleteTopic c -> deleteTopic(c);
       case AlterTopicConfigs c -> alterTopicConfigs(c);
       case CreatePartitions c -> createPartitions(c);
+      case CommitOffsets c -> commitOffsets(c);
+      case DeleteOffsets c -> deleteOffsets(c);
+      case DeleteGroup c -> deleteGroup(c);
+      case PutClassicGroup c -> putMembership(c.groupId(), c.membership());
+      case UpdateConsumerGroup c -> updateConsumerGroup(c);
     };
+  }
+
+  private Optional<MetadataError> commitOffsets(CommitOffsets c) {
+    if (c.offsets().stream().anyMatch(o -> !legalName(o.topic()))) {
+      return Optional.of(MetadataError.INVALID_TOPIC_NAME);
+    }
+    lastIndex++;
+    for (PartitionOffset o : c.offsets()) {
+      TopicMetadata topic = topics.get(o.topic());
+      if (topic == null) {
+        return Optional.of(MetadataError.UNKNOWN_TOPIC);
+      }
+      if (o.partition() >= topic.partitionCount()) {
+        return Optional.of(MetadataError.INVALID_PARTITIONS);
+      }
+    }
+    ModelGroup group = groups.getOrDefault(c.groupId(), new ModelGroup(null, new TreeMap<>()));
+    Map<PartitionKey, CommittedOffset> offsets = new TreeMap<>(group.offsets());
+    c.offsets().forEach(o -> offsets.put(o.key(), o.committed()));
+    putGroup(c.groupId(), group.membership(), offsets);
+    return Optional.empty();
+  }
+
+  private Optional<MetadataError> deleteOffsets(DeleteOffsets c) {
+    lastIndex++;
+    ModelGroup group = groups.get(c.groupId());
+    if (group != null) {
+      Map<PartitionKey, CommittedOffset> offsets = new TreeMap<>(group.offsets());
+      c.partitions().forEach(offsets::remove);
+      putGroup(c.groupId(), group.membership(), offsets);
+    }
+    return Optional.empty();
+  }
+
+  private Optional<MetadataError> deleteGroup(DeleteGroup c) {
+    lastIndex++;
+    groups.remove(c.groupId());
+    return Optional.empty();
+  }
+
+  private Optional<MetadataError> putMembership(String groupId, GroupMembership membership) {
+    lastIndex++;
+    ModelGroup group = groups.get(groupId);
+    putGroup(groupId, membership, group == null ? new TreeMap<>() : group.offsets());
+    return Optional.empty();
+  }
+
+  private Optional<MetadataError> updateConsumerGroup(UpdateConsumerGroup c) {
+    ModelGroup group = groups.get(c.groupId());
+    Map<String, ConsumerMemberRecord> members = new TreeMap<>();
+    if (group != null && group.membership() instanceof ConsumerGroupMembership consumer) {
+      consumer.members().forEach(members::put);
+    }
+    c.removedMemberIds().forEach(members::remove);
+    c.upserts().forEach(m -> members.put(m.memberId(), m));
+    return putMembership(
+        c.groupId(),
+        new ConsumerGroupMembership(
+            c.groupEpoch(), c.assignmentEpoch(), PersistentSortedMap.copyOf(members)));
+  }
+
+  /** Stores a group, or forgets it when it has neither a membership record nor offsets. */
+  private void putGroup(
+      String groupId, GroupMembership membership, Map<PartitionKey, CommittedOffset> offsets) {
+    if (membership == null && offsets.isEmpty()) {
+      groups.remove(groupId);
+    } else {
+      groups.put(groupId, new ModelGroup(membership, offsets));
+    }
   }
 
   private Optional<MetadataError> createTopic(CreateTopic c) {
@@ -75,9 +178,16 @@ final class MetadataModel {
       return Optional.of(MetadataError.INVALID_TOPIC_NAME);
     }
     lastIndex++;
-    return topics.remove(c.name()) == null
-        ? Optional.of(MetadataError.UNKNOWN_TOPIC)
-        : Optional.empty();
+    if (topics.remove(c.name()) == null) {
+      return Optional.of(MetadataError.UNKNOWN_TOPIC);
+    }
+    for (String groupId : List.copyOf(groups.keySet())) {
+      ModelGroup group = groups.get(groupId);
+      Map<PartitionKey, CommittedOffset> offsets = new TreeMap<>(group.offsets());
+      offsets.keySet().removeIf(key -> key.topic().equals(c.name()));
+      putGroup(groupId, group.membership(), offsets);
+    }
+    return Optional.empty();
   }
 
   private Optional<MetadataError> alterTopicConfigs(AlterTopicConfigs c) {

@@ -2,6 +2,9 @@ package io.watershed.core.metadata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.watershed.core.group.CommittedOffset;
+import io.watershed.core.group.PartitionKey;
+import io.watershed.core.group.PartitionOffset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,11 +85,13 @@ class MetadataStorePropertyTest {
           }
         }
         assertThat(store.image().topics().byName()).isEqualTo(model.topics());
+        assertThat(MetadataModel.groupsOf(store.image().groups())).isEqualTo(model.groups());
         assertThat(store.image().lastAppliedIndex()).isEqualTo(model.lastIndex());
       }
       store.close();
       store = open(dataDir, options);
       assertThat(store.image().topics().byName()).isEqualTo(model.topics());
+      assertThat(MetadataModel.groupsOf(store.image().groups())).isEqualTo(model.groups());
       assertThat(store.image().lastAppliedIndex()).isEqualTo(model.lastIndex());
     } finally {
       store.close();
@@ -140,7 +145,50 @@ class MetadataStorePropertyTest {
         Combinators.combine(names, configs, removals).as(AlterTopicConfigs::new);
     Arbitrary<MetadataCommand> grow = Combinators.combine(names, counts).as(CreatePartitions::new);
     return Arbitraries.frequencyOf(
-        Tuple.of(4, create), Tuple.of(1, delete), Tuple.of(3, alter), Tuple.of(3, grow));
+        Tuple.of(4, create),
+        Tuple.of(1, delete),
+        Tuple.of(3, alter),
+        Tuple.of(3, grow),
+        Tuple.of(6, groupCommands(names)));
+  }
+
+  /**
+   * Group commands over two groups and the same topic names, so that commits meet existing, missing
+   * and deleted topics, and membership records meet offsets.
+   */
+  private Arbitrary<MetadataCommand> groupCommands(Arbitrary<String> topics) {
+    Arbitrary<String> groups = Arbitraries.of("billing", "shipping");
+    Arbitrary<Integer> partitions = Arbitraries.integers().between(0, 6);
+    Arbitrary<PartitionOffset> offsets =
+        Combinators.combine(topics, partitions, Arbitraries.longs().between(0, 1000))
+            .as((t, p, o) -> new PartitionOffset(t, p, new CommittedOffset(o, -1, "", 1000 + o)));
+    Arbitrary<PartitionKey> keys = Combinators.combine(topics, partitions).as(PartitionKey::new);
+    Arbitrary<MetadataCommand> commit =
+        Combinators.combine(groups, offsets.list().ofMinSize(1).ofMaxSize(3))
+            .as(CommitOffsets::new);
+    Arbitrary<MetadataCommand> deleteOffsets =
+        Combinators.combine(groups, keys.list().ofMaxSize(3)).as(DeleteOffsets::new);
+    Arbitrary<MetadataCommand> deleteGroup = groups.map(DeleteGroup::new);
+    Arbitrary<MetadataCommand> putClassic =
+        groups.map(g -> new PutClassicGroup(g, GroupExamples.classic()));
+    Arbitrary<MetadataCommand> updateConsumer =
+        Combinators.combine(groups, Arbitraries.of("m1", "m2"), Arbitraries.of(true, false))
+            .as(
+                (g, member, remove) ->
+                    new UpdateConsumerGroup(
+                        g,
+                        5,
+                        4,
+                        remove
+                            ? List.of()
+                            : List.of(GroupExamples.consumerMember(member, new UUID(7, 7))),
+                        remove ? List.of(member) : List.of()));
+    return Arbitraries.frequencyOf(
+        Tuple.of(6, commit),
+        Tuple.of(2, deleteOffsets),
+        Tuple.of(1, deleteGroup),
+        Tuple.of(1, putClassic),
+        Tuple.of(2, updateConsumer));
   }
 
   private static MetadataStore open(Path dataDir, MetadataStoreOptions options) throws IOException {

@@ -131,7 +131,7 @@ class SnapshotRecoveryTest {
 
     assertThat(header.getInt(0)).isEqualTo(0x57534D53);
     assertThat(header.getInt(4)).isEqualTo((int) crc.getValue());
-    assertThat(header.getInt(8)).isEqualTo(1);
+    assertThat(header.getInt(8)).isEqualTo(2);
     assertThat(header.getLong(12)).isEqualTo(1);
     assertThat(header.getInt(20)).isEqualTo(file.length - 24);
     assertThat(new String(Arrays.copyOfRange(file, 24, file.length), StandardCharsets.UTF_8))
@@ -139,6 +139,33 @@ class SnapshotRecoveryTest {
             "{\"topics\":[{\"name\":\"orders\",\"topicId\":\""
                 + Commands.idOf("orders")
                 + "\",\"partitionCount\":2,\"configs\":{\"retention.ms\":\"1000\"},"
-                + "\"createdAtIndex\":1}]}");
+                + "\"createdAtIndex\":1}],\"groups\":[]}");
+  }
+
+  /** Data directories written before groups existed hold version-1 snapshots: still readable. */
+  @Test
+  void aVersionOneSnapshotWithoutGroupsStillLoads() throws Exception {
+    Files.createDirectories(metadataDir());
+    byte[] body =
+        ("{\"topics\":[{\"name\":\"orders\",\"topicId\":\""
+                + Commands.idOf("orders")
+                + "\",\"partitionCount\":2,\"configs\":{},\"createdAtIndex\":1}]}")
+            .getBytes(StandardCharsets.UTF_8);
+    ByteBuffer file = ByteBuffer.allocate(24 + body.length);
+    file.putInt(0, 0x57534D53);
+    file.putInt(8, 1);
+    file.putLong(12, 1);
+    file.putInt(20, body.length);
+    file.put(24, body);
+    CRC32C crc = new CRC32C();
+    crc.update(file.array(), 8, file.capacity() - 8);
+    file.putInt(4, (int) crc.getValue());
+    Files.write(metadataDir().resolve("snapshot-00000000000000000001.snapshot"), file.array());
+
+    try (MetadataStore store = open(100)) {
+      assertThat(store.image().topics().topic("orders")).isPresent();
+      assertThat(store.image().groups().size()).isZero();
+      assertThat(store.image().lastAppliedIndex()).isEqualTo(1);
+    }
   }
 }

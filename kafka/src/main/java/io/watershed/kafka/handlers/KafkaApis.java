@@ -2,6 +2,9 @@ package io.watershed.kafka.handlers;
 
 import io.watershed.kafka.ApiRegistry;
 import io.watershed.kafka.KafkaBroker;
+import io.watershed.kafka.group.GroupCoordinator;
+import io.watershed.kafka.group.GroupCoordinatorConfig;
+import io.watershed.kafka.group.StoredGroupPersistence;
 
 /**
  * The Kafka APIs this broker serves: registers one handler per API and owns the state they share
@@ -9,6 +12,7 @@ import io.watershed.kafka.KafkaBroker;
  */
 public final class KafkaApis implements AutoCloseable {
   private final KafkaBroker broker;
+  private final GroupCoordinator groups;
 
   public KafkaApis(KafkaBroker broker) {
     this.broker = broker;
@@ -22,11 +26,40 @@ public final class KafkaApis implements AutoCloseable {
     r.register(new ListOffsetsHandler(broker));
     r.register(new InitProducerIdHandler(broker));
     r.register(new OffsetForLeaderEpochHandler(broker));
+    // Consumer groups: the classic protocol, the consumer protocol (KIP-848), offsets, admin.
+    groups =
+        GroupCoordinator.onOwnThread(
+            new StoredGroupPersistence(broker.topics()),
+            GroupCoordinatorConfig.from(broker.config()));
+    r.register(new FindCoordinatorHandler(broker));
+    r.register(new JoinGroupHandler(groups));
+    r.register(new SyncGroupHandler(groups));
+    r.register(new HeartbeatHandler(groups));
+    r.register(new LeaveGroupHandler(groups));
+    r.register(new OffsetCommitHandler(groups));
+    r.register(new OffsetFetchHandler(groups));
+    r.register(new OffsetDeleteHandler(groups));
+    r.register(new ListGroupsHandler(groups));
+    r.register(new DescribeGroupsHandler(groups));
+    r.register(new DeleteGroupsHandler(groups));
+    r.register(new ConsumerGroupHeartbeatHandler(groups));
+    r.register(new ConsumerGroupDescribeHandler(groups));
+    // Admin: topics, partitions, configs, records, cluster and log directories.
+    r.register(new CreateTopicsHandler(broker));
+    r.register(new DeleteTopicsHandler(broker));
+    r.register(new CreatePartitionsHandler(broker));
+    r.register(new DescribeConfigsHandler(broker));
+    r.register(new AlterConfigsHandler(broker));
+    r.register(new IncrementalAlterConfigsHandler(broker));
+    r.register(new DescribeClusterHandler(broker));
+    r.register(new DescribeLogDirsHandler(broker));
+    r.register(new DeleteRecordsHandler(broker));
+    r.register(new DescribeTopicPartitionsHandler(broker));
   }
 
   /** Starts background work (group session timers); called once the listener is bound. */
   public void start() {
-    // Nothing yet beyond the handlers; group coordination adds its timers here.
+    groups.start();
   }
 
   public KafkaBroker broker() {
@@ -35,6 +68,6 @@ public final class KafkaApis implements AutoCloseable {
 
   @Override
   public void close() {
-    // Nothing to stop yet.
+    groups.close();
   }
 }

@@ -1,0 +1,51 @@
+package io.watershed.kafka.group;
+
+import io.watershed.core.group.GroupStoreException;
+import io.watershed.kafka.KafkaErrors;
+import java.io.IOException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.protocol.Errors;
+
+/** The error codes a group client gets when the coordinator cannot do what it asked. */
+final class GroupErrors {
+  private GroupErrors() {}
+
+  /**
+   * The error for a failed write of group state, chosen as Kafka chooses it for a failed append to
+   * its offsets topic: errors that make the client look for the coordinator again and retry, except
+   * for a refusal that retrying cannot fix.
+   */
+  static Errors ofWriteFailure(Throwable t) {
+    Throwable c = unwrap(t);
+    return switch (c) {
+      case GroupStoreException e ->
+          switch (e.error()) {
+            case UNKNOWN_TOPIC, INVALID_PARTITIONS, INVALID_TOPIC_NAME ->
+                Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            default -> Errors.UNKNOWN_SERVER_ERROR;
+          };
+      case IOException e -> Errors.NOT_COORDINATOR;
+      case RejectedExecutionException e -> Errors.COORDINATOR_NOT_AVAILABLE;
+      case IllegalStateException e -> Errors.COORDINATOR_NOT_AVAILABLE;
+      default -> KafkaErrors.errorOf(c);
+    };
+  }
+
+  /** The error code of an exception the coordinator threw while validating a request. */
+  static Errors of(Throwable t) {
+    Throwable c = unwrap(t);
+    return c instanceof ApiException api ? Errors.forException(api) : ofWriteFailure(c);
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof CompletionException || c instanceof ExecutionException)
+        && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c;
+  }
+}

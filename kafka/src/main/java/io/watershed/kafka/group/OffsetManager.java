@@ -1,0 +1,327 @@
+package io.watershed.kafka.group;
+
+import io.watershed.core.group.CommittedOffset;
+import io.watershed.core.group.ConsumerMemberRecord;
+import io.watershed.core.group.GroupImage;
+import io.watershed.core.group.GroupOffsets;
+import io.watershed.core.group.PartitionKey;
+import io.watershed.core.group.PartitionOffset;
+import io.watershed.core.metadata.TopicMetadata;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.StaleMemberEpochException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestPartition;
+import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponsePartition;
+import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponseTopic;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponsePartition;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponsePartitionCollection;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponseTopic;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponseTopicCollection;
+import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
+import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopics;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponsePartitions;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopics;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * Committed offsets: OffsetCommit (checked against the group's membership, generation or member
+ * epoch, as Kafka checks them), OffsetFetch and OffsetDelete. Offsets themselves live in the
+ * durable state; this class decides who may change them. Runs on the coordinator's scheduler.
+ */
+final class OffsetManager {
+  /** What OffsetFetch answers for a partition without a committed offset. */
+  static final long NO_OFFSET = -1;
+
+  private final GroupRegistry groups;
+  private final GroupScheduler scheduler;
+  private final GroupPersistence persistence;
+  private final GroupCoordinatorConfig config;
+  private final ClassicRebalancer rebalancer;
+
+  OffsetManager(
+      GroupRegistry groups,
+      GroupScheduler scheduler,
+      GroupPersistence persistence,
+      GroupCoordinatorConfig config,
+      ClassicRebalancer rebalancer) {
+    this.groups = groups;
+    this.scheduler = scheduler;
+    this.persistence = persistence;
+    this.config = config;
+    this.rebalancer = rebalancer;
+  }
+
+  /** OffsetCommit: answered once the accepted offsets are durable. */
+  CompletableFuture<OffsetCommitResponseData> commit(
+      GroupRequestContext context, OffsetCommitRequestData request) {
+    OffsetCommitResponseData response = new OffsetCommitResponseData();
+    Errors groupError;
+    try {
+      checkCommit(context, request);
+      groupError = Errors.NONE;
+    } catch (ApiException e) {
+      groupError = Errors.forException(e);
+    }
+    long now = scheduler.nowMs();
+    List<PartitionOffset> accepted = new ArrayList<>();
+    List<OffsetCommitResponsePartition> pending = new ArrayList<>();
+    for (OffsetCommitRequestTopic topic : request.topics()) {
+      OffsetCommitResponseTopic answers = new OffsetCommitResponseTopic().setName(topic.name());
+      response.topics().add(answers);
+      Optional<TopicMetadata> meta = persistence.topic(topic.name());
+      for (OffsetCommitRequestPartition p : topic.partitions()) {
+        OffsetCommitResponsePartition answer =
+            new OffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex());
+        answers.partitions().add(answer);
+        String metadata = p.committedMetadata() == null ? "" : p.committedMetadata();
+        if (groupError != Errors.NONE) {
+          answer.setErrorCode(groupError.code());
+        } else if (metadata.length() > config.offsetMetadataMaxBytes()) {
+          answer.setErrorCode(Errors.OFFSET_METADATA_TOO_LARGE.code());
+        } else if (meta.isEmpty()
+            || p.partitionIndex() < 0
+            || p.partitionIndex() >= meta.get().partitionCount()) {
+          answer.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        } else {
+          int leaderEpoch = Math.max(CommittedOffset.NO_LEADER_EPOCH, p.committedLeaderEpoch());
+          accepted.add(
+              new PartitionOffset(
+                  topic.name(),
+                  p.partitionIndex(),
+                  new CommittedOffset(p.committedOffset(), leaderEpoch, metadata, now)));
+          pending.add(answer);
+        }
+      }
+    }
+    if (accepted.isEmpty()) {
+      return CompletableFuture.completedFuture(response);
+    }
+    return persistence
+        .commitOffsets(request.groupId(), accepted)
+        .handle(
+            (ok, failure) -> {
+              if (failure != null) {
+                short code = GroupErrors.ofWriteFailure(failure).code();
+                pending.forEach(a -> a.setErrorCode(code));
+              }
+              return response;
+            });
+  }
+
+  /** Throws the error a whole commit is refused with, as Kafka's coordinator decides it. */
+  private void checkCommit(GroupRequestContext context, OffsetCommitRequestData request) {
+    if (request.groupId() == null || request.groupId().isEmpty()) {
+      throw Errors.INVALID_GROUP_ID.exception();
+    }
+    int generation = request.generationIdOrMemberEpoch();
+    switch (groups.get(request.groupId())) {
+      case null -> {
+        // Without group management (generation -1) anyone may commit: a "simple" group.
+        if (generation >= 0) {
+          throw context.apiVersion() >= 9
+              ? new GroupIdNotFoundException("Group " + request.groupId() + " not found.")
+              : Errors.ILLEGAL_GENERATION.exception();
+        }
+      }
+      case ClassicGroup g -> checkClassicCommit(g, request);
+      case ConsumerGroup g -> checkConsumerCommit(g, context, request);
+    }
+  }
+
+  private void checkClassicCommit(ClassicGroup group, OffsetCommitRequestData request) {
+    int generation = request.generationIdOrMemberEpoch();
+    if (generation < 0 && group.isIn(ClassicGroupState.EMPTY)) {
+      return;
+    }
+    if (generation >= 0 || !request.memberId().isEmpty() || request.groupInstanceId() != null) {
+      group.validateMember(request.memberId(), request.groupInstanceId());
+      if (generation != group.generation()) {
+        throw Errors.ILLEGAL_GENERATION.exception();
+      }
+    } else if (!group.isIn(ClassicGroupState.EMPTY)) {
+      throw Errors.UNKNOWN_MEMBER_ID.exception();
+    }
+    if (group.isIn(ClassicGroupState.COMPLETING_REBALANCE)) {
+      // The member knows the new generation but not yet its assignment.
+      throw Errors.REBALANCE_IN_PROGRESS.exception();
+    }
+    // A commit keeps a classic member's session alive, as a heartbeat does.
+    if (group.isIn(ClassicGroupState.STABLE) || group.isIn(ClassicGroupState.PREPARING_REBALANCE)) {
+      rebalancer.rescheduleSession(group, group.member(request.memberId()));
+    }
+  }
+
+  /**
+   * A consumer-group member commits with its current epoch, or with an older one for partitions it
+   * received at or before that epoch and still holds (a commit racing with the heartbeat answer
+   * that moved it on).
+   */
+  private void checkConsumerCommit(
+      ConsumerGroup group, GroupRequestContext context, OffsetCommitRequestData request) {
+    int epoch = request.generationIdOrMemberEpoch();
+    if (epoch < 0 && !group.hasMembers()) {
+      return;
+    }
+    ConsumerMemberRecord member = group.member(request.memberId());
+    if (member == null) {
+      throw new UnknownMemberIdException(
+          "Member " + request.memberId() + " is not a member of group " + group.groupId() + ".");
+    }
+    if (context.apiVersion() < 9) {
+      throw new UnsupportedVersionException(
+          "OffsetCommit version 9 or above must be used by members using the consumer group"
+              + " protocol");
+    }
+    if (epoch == member.memberEpoch()) {
+      return;
+    }
+    if (epoch > member.memberEpoch()) {
+      throw new StaleMemberEpochException(
+          "Received member epoch " + epoch + " is newer than current member epoch.");
+    }
+    for (OffsetCommitRequestTopic topic : request.topics()) {
+      Optional<TopicMetadata> meta = persistence.topic(topic.name());
+      for (OffsetCommitRequestPartition p : topic.partitions()) {
+        Integer received =
+            meta.map(t -> group.receivedAtEpoch(member.memberId(), t.topicId(), p.partitionIndex()))
+                .orElse(null);
+        if (received == null || received > epoch) {
+          throw new StaleMemberEpochException(
+              "Partition "
+                  + topic.name()
+                  + "-"
+                  + p.partitionIndex()
+                  + " was not assigned to the member at epoch "
+                  + epoch
+                  + ".");
+        }
+      }
+    }
+  }
+
+  /** OffsetFetch of one group: its error, or its offsets (-1 for partitions without one). */
+  OffsetFetchResponseGroup fetch(OffsetFetchRequestGroup request) {
+    OffsetFetchResponseGroup out = new OffsetFetchResponseGroup().setGroupId(request.groupId());
+    if (groups.get(request.groupId()) instanceof ConsumerGroup g
+        && (request.memberId() != null || request.memberEpoch() >= 0)) {
+      ConsumerMemberRecord member = g.member(request.memberId());
+      if (member == null) {
+        return out.setErrorCode(Errors.UNKNOWN_MEMBER_ID.code());
+      }
+      if (member.memberEpoch() != request.memberEpoch()) {
+        return out.setErrorCode(Errors.STALE_MEMBER_EPOCH.code());
+      }
+    }
+    GroupOffsets offsets =
+        persistence
+            .groups()
+            .group(request.groupId())
+            .map(GroupImage::offsets)
+            .orElse(GroupOffsets.EMPTY);
+    if (request.topics() == null) {
+      for (String topic : offsets.topics()) {
+        OffsetFetchResponseTopics answers = new OffsetFetchResponseTopics().setName(topic);
+        out.topics().add(answers);
+        for (PartitionOffset o : offsets.ofTopic(topic)) {
+          answers.partitions().add(answer(o.partition(), Optional.of(o.committed())));
+        }
+      }
+      return out;
+    }
+    for (OffsetFetchRequestTopics topic : request.topics()) {
+      OffsetFetchResponseTopics answers = new OffsetFetchResponseTopics().setName(topic.name());
+      out.topics().add(answers);
+      for (int p : topic.partitionIndexes()) {
+        answers.partitions().add(answer(p, offsets.get(topic.name(), p)));
+      }
+    }
+    return out;
+  }
+
+  private static OffsetFetchResponsePartitions answer(int partition, Optional<CommittedOffset> o) {
+    return new OffsetFetchResponsePartitions()
+        .setPartitionIndex(partition)
+        .setCommittedOffset(o.map(CommittedOffset::offset).orElse(NO_OFFSET))
+        .setCommittedLeaderEpoch(o.map(CommittedOffset::leaderEpoch).orElse(-1))
+        .setMetadata(o.map(CommittedOffset::metadata).orElse(""));
+  }
+
+  /**
+   * OffsetDelete: offsets of topics the group still consumes are kept (GROUP_SUBSCRIBED_TO_TOPIC);
+   * a classic group of another kind than consumers may only lose offsets while empty.
+   */
+  CompletableFuture<OffsetDeleteResponseData> delete(OffsetDeleteRequestData request) {
+    String groupId = request.groupId();
+    CoordinatedGroup group = groups.get(groupId);
+    OffsetDeleteResponseData response = new OffsetDeleteResponseData();
+    if (group == null && persistence.groups().group(groupId).isEmpty()) {
+      return CompletableFuture.completedFuture(
+          response.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()));
+    }
+    if (group instanceof ClassicGroup g && g.hasMembers() && !"consumer".equals(g.protocolType())) {
+      return CompletableFuture.completedFuture(
+          response.setErrorCode(Errors.NON_EMPTY_GROUP.code()));
+    }
+    OffsetDeleteResponseTopicCollection topics = new OffsetDeleteResponseTopicCollection();
+    List<PartitionKey> deleting = new ArrayList<>();
+    List<OffsetDeleteResponsePartition> pending = new ArrayList<>();
+    for (OffsetDeleteRequestData.OffsetDeleteRequestTopic topic : request.topics()) {
+      boolean subscribed = isSubscribed(group, topic.name());
+      OffsetDeleteResponsePartitionCollection partitions =
+          new OffsetDeleteResponsePartitionCollection();
+      for (OffsetDeleteRequestData.OffsetDeleteRequestPartition p : topic.partitions()) {
+        OffsetDeleteResponsePartition answer =
+            new OffsetDeleteResponsePartition().setPartitionIndex(p.partitionIndex());
+        if (subscribed) {
+          answer.setErrorCode(Errors.GROUP_SUBSCRIBED_TO_TOPIC.code());
+        } else if (p.partitionIndex() >= 0) {
+          deleting.add(new PartitionKey(topic.name(), p.partitionIndex()));
+          pending.add(answer);
+        }
+        partitions.add(answer);
+      }
+      topics.add(new OffsetDeleteResponseTopic().setName(topic.name()).setPartitions(partitions));
+    }
+    response.setTopics(topics);
+    if (deleting.isEmpty()) {
+      return CompletableFuture.completedFuture(response);
+    }
+    return persistence
+        .deleteOffsets(groupId, deleting)
+        .handle(
+            (ok, failure) -> {
+              if (failure != null) {
+                short code = GroupErrors.ofWriteFailure(failure).code();
+                pending.forEach(a -> a.setErrorCode(code));
+              }
+              return response;
+            });
+  }
+
+  private static boolean isSubscribed(CoordinatedGroup group, String topic) {
+    return switch (group) {
+      case null -> false;
+      case ClassicGroup g -> g.hasMembers() && g.isSubscribedTo(topic);
+      case ConsumerGroup g ->
+          g.members().stream()
+              .anyMatch(
+                  m ->
+                      m.subscribedTopicNames().contains(topic)
+                          || (m.subscribedTopicRegex() != null
+                              && Pattern.matches(m.subscribedTopicRegex(), topic)));
+    };
+  }
+}
