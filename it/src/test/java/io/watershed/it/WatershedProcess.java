@@ -30,7 +30,10 @@ public final class WatershedProcess implements AutoCloseable {
   public WatershedProcess start() throws Exception {
     Path portsFile = dataDir.resolveSibling(dataDir.getFileName() + "-ports.json");
     Files.deleteIfExists(portsFile);
-    logFile = dataDir.resolveSibling(dataDir.getFileName() + "-server-" + (++starts) + ".log");
+    // Logs outlive the test's temp directory, for post-mortems (CI keeps target/).
+    Path logs = Path.of("target", "it-logs");
+    Files.createDirectories(logs);
+    logFile = Files.createTempFile(logs, "server-" + (++starts) + "-", ".log");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");

@@ -1,0 +1,262 @@
+package io.watershed.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A group of three consumers on a six-partition topic, against the server process: one member
+ * leaves (closes), one is killed (its JVM gets SIGKILL, so only the session timeout notices), and
+ * the survivors take over. With a commit after every poll, every record is consumed, and no record
+ * whose commit succeeded is delivered again (a record the killed member processed but had not
+ * committed may rightly come again). Run for the classic protocol and for {@code
+ * group.protocol=consumer}.
+ */
+class KafkaGroupsTest {
+  static final int RECORDS = 6000;
+  @TempDir Path dir;
+
+  static Map<String, Object> groupConfig(String group, String protocol) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+    c.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol);
+    if (protocol.equals("classic")) {
+      c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000);
+      c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1000);
+    }
+    return c;
+  }
+
+  /** The offsets to commit after processing {@code records}: one past each partition's last. */
+  static Map<TopicPartition, OffsetAndMetadata> nextOffsets(
+      ConsumerRecords<byte[], byte[]> records) {
+    Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+    for (TopicPartition tp : records.partitions()) {
+      List<ConsumerRecord<byte[], byte[]>> of = records.records(tp);
+      next.put(tp, new OffsetAndMetadata(of.get(of.size() - 1).offset() + 1));
+    }
+    return next;
+  }
+
+  /** Per record: how often it was processed, and whether a processing of it was committed. */
+  static final class Tally {
+    final Map<String, AtomicInteger> processed = new ConcurrentHashMap<>();
+    final Set<String> committed = ConcurrentHashMap.newKeySet();
+    final Map<String, List<String>> where = new ConcurrentHashMap<>();
+
+    void processed(String value, String who) {
+      processed.computeIfAbsent(value, v -> new AtomicInteger()).incrementAndGet();
+      where
+          .computeIfAbsent(value, v -> java.util.Collections.synchronizedList(new ArrayList<>()))
+          .add(who);
+    }
+
+    int committedCount() {
+      return committed.size();
+    }
+  }
+
+  /** Consumes in a thread, committing after each poll. */
+  static final class Member {
+    final Thread thread;
+    final AtomicBoolean running = new AtomicBoolean(true);
+
+    Member(String bootstrap, String group, String protocol, Tally tally) {
+      thread =
+          new Thread(
+              () -> {
+                try (KafkaConsumer<byte[], byte[]> consumer =
+                    KafkaClients.consumer(bootstrap, groupConfig(group, protocol))) {
+                  consumer.subscribe(List.of("orders"));
+                  while (running.get()) {
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                    if (records.isEmpty()) {
+                      continue;
+                    }
+                    List<String> batch = new ArrayList<>();
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                      String v = new String(r.value(), StandardCharsets.UTF_8);
+                      tally.processed(
+                          v,
+                          Thread.currentThread().getName()
+                              + " "
+                              + r.partition()
+                              + "@"
+                              + r.offset());
+                      batch.add(v);
+                    }
+                    try {
+                      consumer.commitSync(nextOffsets(records));
+                      tally.committed.addAll(batch);
+                    } catch (RuntimeException e) {
+                      // Refused (the partitions moved on in a rebalance): may rightly come again.
+                    }
+                    Thread.sleep(20); // slow consumers, so the membership changes mid-stream
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      thread.start();
+    }
+
+    void stop() throws InterruptedException {
+      running.set(false);
+      thread.join(60_000);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"classic", "consumer"})
+  void membersLeavingAndDyingLoseNothingAndRepeatNothing(String protocol) throws Exception {
+    try (WatershedProcess server =
+        new WatershedProcess(
+                dir.resolve("data"), "--set", "kafka.group.consumer.session.timeout.ms=6000")
+            .start()) {
+      String bootstrap = server.kafkaBootstrap();
+      try (Admin admin = KafkaClients.admin(bootstrap)) {
+        admin.createTopics(List.of(new NewTopic("orders", 6, (short) 1))).all().get();
+      }
+      try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap, Map.of())) {
+        for (int i = 0; i < RECORDS; i++) {
+          producer.send(
+              new ProducerRecord<>(
+                  "orders",
+                  ("k" + i).getBytes(StandardCharsets.UTF_8),
+                  ("r" + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        producer.flush();
+      }
+      Tally tally = new Tally();
+      String group = "g-" + protocol;
+
+      Process child = startChild(bootstrap, group, protocol, tally);
+      Member leaving = new Member(bootstrap, group, protocol, tally);
+      Member staying = new Member(bootstrap, group, protocol, tally);
+      awaitCommitted(tally, RECORDS / 4);
+      leaving.stop(); // leaves the group: a rebalance
+      awaitCommitted(tally, RECORDS / 2);
+      child.destroyForcibly(); // SIGKILL: only the session timeout notices
+      child.waitFor(10, TimeUnit.SECONDS);
+      awaitProcessed(tally, RECORDS);
+      Thread.sleep(1000); // a duplicate, if any, would arrive now
+      staying.stop();
+
+      List<String> missing = new ArrayList<>();
+      List<String> twice = new ArrayList<>();
+      for (int i = 0; i < RECORDS; i++) {
+        String v = "r" + i;
+        AtomicInteger n = tally.processed.get(v);
+        if (n == null) {
+          missing.add(v);
+        } else if (n.get() > 1 && tally.committed.contains(v)) {
+          twice.add(v + " " + tally.where.get(v));
+        }
+      }
+      assertThat(missing).as("records never consumed").isEmpty();
+      assertThat(twice).as("committed records delivered again").isEmpty();
+    }
+  }
+
+  private static void awaitCommitted(Tally tally, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (tally.committedCount() < n && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(tally.committedCount()).as("records committed so far").isGreaterThanOrEqualTo(n);
+  }
+
+  private static void awaitProcessed(Tally tally, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (tally.processed.size() < n && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(tally.processed.size()).as("records processed so far").isGreaterThanOrEqualTo(n);
+  }
+
+  private static Process startChild(String bootstrap, String group, String protocol, Tally tally)
+      throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                GroupConsumerChild.class.getName(),
+                bootstrap,
+                "orders",
+                group,
+                protocol)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    CountDownLatch started = new CountDownLatch(1);
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                List<String> batch = new ArrayList<>();
+                java.nio.file.Files.createDirectories(Path.of("target", "it-logs"));
+                java.io.PrintWriter log =
+                    new java.io.PrintWriter(
+                        java.nio.file.Files.newBufferedWriter(
+                            java.nio.file.Files.createTempFile(
+                                Path.of("target", "it-logs"), "group-child-", ".log")),
+                        true);
+                while ((line = in.readLine()) != null) {
+                  log.println(line);
+                  if (line.equals("STARTED")) {
+                    started.countDown();
+                  } else if (line.startsWith("PROCESSED ")) {
+                    String[] parts = line.split(" ");
+                    String v = parts[1];
+                    tally.processed(v, "child " + parts[2]);
+                    batch.add(v);
+                  } else if (line.equals("COMMITTED")) {
+                    tally.committed.addAll(batch);
+                    batch.clear();
+                  } else if (line.startsWith("COMMIT-FAILED")) {
+                    batch.clear();
+                  }
+                }
+              } catch (Exception ignored) {
+                // killed
+              }
+            });
+    reader.setDaemon(true);
+    reader.start();
+    assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
+    return p;
+  }
+}
