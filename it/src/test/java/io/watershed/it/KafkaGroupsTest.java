@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -227,11 +229,11 @@ class KafkaGroupsTest {
                       new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 List<String> batch = new ArrayList<>();
-                java.nio.file.Files.createDirectories(Path.of("target", "it-logs"));
-                java.io.PrintWriter log =
-                    new java.io.PrintWriter(
-                        java.nio.file.Files.newBufferedWriter(
-                            java.nio.file.Files.createTempFile(
+                Files.createDirectories(Path.of("target", "it-logs"));
+                PrintWriter log =
+                    new PrintWriter(
+                        Files.newBufferedWriter(
+                            Files.createTempFile(
                                 Path.of("target", "it-logs"), "group-child-", ".log")),
                         true);
                 while ((line = in.readLine()) != null) {
