@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +112,7 @@ final class LogCleaner {
           break;
         }
         before += s.size();
-        after += cleanSegment(log, s, cfg, now);
+        after += rewriteSegment(log, s, batch -> filterBatch(batch, cfg, now));
       }
       log.firstDirtyOffset = cleanedUpTo;
       LOG.info(
@@ -186,9 +187,45 @@ final class LogCleaner {
     }
   }
 
-  /** Rewrites one segment; returns its new size (0 when nothing survived). */
-  private long cleanSegment(PartitionLog log, Segment s, LogConfig cfg, long now)
-      throws IOException {
+  /**
+   * Rewrites the sealed segments of {@code log} keeping only the records {@code keep} accepts, with
+   * the same crash safety as compaction; the active segment is never touched. Whole segments left
+   * empty are removed (the log start offset does not move).
+   *
+   * @return bytes reclaimed
+   */
+  long retain(PartitionLog log, Predicate<Record> keep) throws IOException {
+    log.load();
+    log.maintenance.lock();
+    try {
+      long before = 0;
+      long after = 0;
+      for (Segment s : log.sealedSegments()) {
+        if (stopped) {
+          break;
+        }
+        s.ensureVerified();
+        before += s.size();
+        after += rewriteSegment(log, s, batch -> retainInBatch(batch, keep));
+      }
+      if (before != after) {
+        LOG.info("{}: rewrote sealed segments: {} -> {} bytes", log.name(), before, after);
+      }
+      return before - after;
+    } finally {
+      log.maintenance.unlock();
+    }
+  }
+
+  /** Maps a batch to itself (all kept), null (none kept), or a re-encoded batch of survivors. */
+  private interface BatchFilter {
+    ByteBuffer apply(ByteBuffer batch);
+  }
+
+  /**
+   * Rewrites one segment through {@code filter}; returns its new size (0 when nothing survived).
+   */
+  private long rewriteSegment(PartitionLog log, Segment s, BatchFilter filter) throws IOException {
     Path cleanedPath =
         s.file.path().resolveSibling(Segment.fileStem(s.baseOffset) + ".log.cleaned");
     List<ByteBuffer> out = new ArrayList<>();
@@ -197,7 +234,7 @@ final class LogCleaner {
         log,
         s,
         batch -> {
-          ByteBuffer kept = filterBatch(batch, cfg, now);
+          ByteBuffer kept = filter.apply(batch);
           if (kept != batch) {
             changed[0] = true;
           }
@@ -281,6 +318,42 @@ final class LogCleaner {
     if (kept.isEmpty()) {
       return null;
     }
+    long deleteHorizon =
+        tombstoneNeedsHorizon
+            ? now + cfg.deleteRetentionMs()
+            : hasHorizon ? horizon : RecordBatchLayout.NO_TIMESTAMP;
+    return rebuild(batch, kept, deleteHorizon);
+  }
+
+  private static ByteBuffer retainInBatch(ByteBuffer batch, Predicate<Record> keep) {
+    if (RecordBatchLayout.isControl(batch, 0)) {
+      return batch;
+    }
+    List<Record> records = RecordLayout.readRecords(batch, 0);
+    List<Record> kept = new ArrayList<>(records.size());
+    for (Record r : records) {
+      if (keep.test(r)) {
+        kept.add(r);
+      }
+    }
+    if (kept.size() == records.size()) {
+      return batch;
+    }
+    if (kept.isEmpty()) {
+      return null;
+    }
+    boolean hasHorizon = RecordBatchLayout.hasDeleteHorizon(batch, 0);
+    return rebuild(
+        batch,
+        kept,
+        hasHorizon ? RecordBatchLayout.baseTimestamp(batch, 0) : RecordBatchLayout.NO_TIMESTAMP);
+  }
+
+  /**
+   * {@code kept}, records of {@code batch}, re-encoded as a batch with the same base offset, span,
+   * producer, compression and timestamp type.
+   */
+  private static ByteBuffer rebuild(ByteBuffer batch, List<Record> kept, long deleteHorizon) {
     RecordBatchBuilder b =
         RecordBatchBuilder.create(RecordBatchLayout.compression(batch, 0))
             .baseOffset(RecordBatchLayout.baseOffset(batch, 0))
@@ -293,10 +366,8 @@ final class LogCleaner {
             .lastOffsetDelta(RecordBatchLayout.lastOffsetDelta(batch, 0));
     boolean logAppendTime = RecordBatchLayout.isLogAppendTime(batch, 0);
     b.logAppendTime(logAppendTime);
-    if (tombstoneNeedsHorizon) {
-      b.deleteHorizonMs(now + cfg.deleteRetentionMs());
-    } else if (hasHorizon) {
-      b.deleteHorizonMs(horizon);
+    if (deleteHorizon != RecordBatchLayout.NO_TIMESTAMP) {
+      b.deleteHorizonMs(deleteHorizon);
     }
     for (Record r : kept) {
       b.appendWithOffset(r.offset(), r.timestamp(), r.key(), r.value(), r.headers());

@@ -1,5 +1,6 @@
 package io.watershed.log;
 
+import io.watershed.log.format.Record;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -24,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -310,6 +312,19 @@ public final class LogManager implements AutoCloseable {
       }
     }
     return cleaned;
+  }
+
+  /**
+   * Rewrites the sealed segments of one partition keeping only the records {@code keep} accepts
+   * (offsets unchanged, crash-safe as compaction is, appends never blocked): for owners of a log
+   * who decide what is garbage themselves, like the event store's scavenge. Runs on the caller's
+   * thread.
+   *
+   * @return bytes reclaimed, 0 when the partition is unknown
+   */
+  public long retainRecords(String name, Predicate<Record> keep) throws IOException {
+    PartitionLog p = partitions.get(name);
+    return p == null ? 0 : cleaner.retain(p, keep);
   }
 
   /** Compacts one partition now regardless of its dirty ratio. For tests and tools. */

@@ -5,6 +5,7 @@ import io.watershed.log.AppendOptions;
 import io.watershed.log.AppendResult;
 import io.watershed.log.LogConfig;
 import io.watershed.log.LogException;
+import io.watershed.log.LogManager;
 import io.watershed.log.LogSlice;
 import io.watershed.log.PartitionLog;
 import io.watershed.log.format.Record;
@@ -31,6 +32,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -97,6 +99,7 @@ public final class IndexedEventStore implements EventStore {
   }
 
   private final PartitionLog log;
+  private final LogManager logs;
   private final StreamIndex index;
   private final EventStoreLimits limits;
   private final LongSupplier clock;
@@ -122,10 +125,16 @@ public final class IndexedEventStore implements EventStore {
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private volatile long endPosition;
   private volatile EventStoreException failure;
+  private ScheduledExecutorService scavenger;
 
   private IndexedEventStore(
-      PartitionLog log, StreamIndex index, EventStoreLimits limits, LongSupplier clock) {
+      PartitionLog log,
+      LogManager logs,
+      StreamIndex index,
+      EventStoreLimits limits,
+      LongSupplier clock) {
     this.log = log;
+    this.logs = logs;
     this.index = index;
     this.limits = limits;
     this.clock = clock;
@@ -167,7 +176,7 @@ public final class IndexedEventStore implements EventStore {
       deleteTree(indexDir);
       index = StreamIndex.open(indexDir);
     }
-    IndexedEventStore store = new IndexedEventStore(log, index, limits, clock);
+    IndexedEventStore store = new IndexedEventStore(log, topics.logs(), index, limits, clock);
     try {
       store.catchUp();
     } catch (RuntimeException e) {
@@ -872,6 +881,78 @@ public final class IndexedEventStore implements EventStore {
     return indexedHead(stream).lastRevision();
   }
 
+  /**
+   * Reclaims the space of events no read can return any more (those of tombstoned streams, before a
+   * stream's {@code $tb}, beyond its {@code $maxCount} or older than its {@code $maxAge}) by
+   * rewriting the sealed segments of {@code $all}; appends and reads go on meanwhile. A stream's
+   * last event and tombstones are always kept: they carry its revision numbering and deletion
+   * through an index rebuild.
+   *
+   * @return bytes reclaimed
+   */
+  public long scavenge() {
+    long now = clock.getAsLong();
+    Map<String, Visibility> seen = new HashMap<>();
+    try {
+      return logs.retainRecords(
+          log.name(),
+          r -> {
+            RecordedEvent e = EventRecords.event(r);
+            if (e == null || e.revision() == EventRecords.TOMBSTONE_REVISION) {
+              return true;
+            }
+            if (seen.size() > 100_000) {
+              seen.clear();
+            }
+            Visibility v =
+                seen.computeIfAbsent(
+                    e.stream(),
+                    s -> {
+                      Head h = indexedHead(s);
+                      return new Visibility(h.tombstoned(), h.lastRevision(), metadata(s));
+                    });
+            if (e.revision() >= v.lastRevision()) {
+              return true;
+            }
+            return !v.tombstoned()
+                && v.metadata().visible(e.revision(), v.lastRevision(), e.createdMillis(), now);
+          });
+    } catch (IOException e) {
+      throw new EventStoreException("scavenge failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Runs {@link #scavenge()} in the background every {@code intervalMs} (the first run after one
+   * interval), on a thread of its own, until the store closes.
+   */
+  public synchronized void scavengeEvery(long intervalMs) {
+    if (scavenger != null || intervalMs <= 0) {
+      return;
+    }
+    scavenger =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "eventstore-scavenge");
+              t.setDaemon(true);
+              return t;
+            });
+    scavenger.scheduleWithFixedDelay(
+        () -> {
+          try {
+            long reclaimed = scavenge();
+            if (reclaimed > 0) {
+              LOG.info("Scavenge reclaimed {} bytes of $all.", reclaimed);
+            }
+          } catch (RuntimeException e) {
+            LOG.warn("Scavenge failed: {}", e.toString());
+          }
+        },
+        intervalMs,
+        intervalMs,
+        TimeUnit.MILLISECONDS);
+  }
+
   /** Bytes the index takes on disk and in memory tables (approximate). */
   public long indexSizeBytes() {
     return index.approximateSizeBytes();
@@ -889,6 +970,19 @@ public final class IndexedEventStore implements EventStore {
 
   @Override
   public void close() {
+    ScheduledExecutorService s;
+    synchronized (this) {
+      s = scavenger;
+    }
+    if (s != null) {
+      // A running scavenge reads the index: it must end before the index closes.
+      s.shutdown();
+      try {
+        s.awaitTermination(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     indexer.shutdown();
     try {
       if (!indexer.awaitTermination(10, TimeUnit.SECONDS)) {

@@ -339,4 +339,48 @@ class IndexedEventStoreTest {
     assertThat(store.endPosition()).isEqualTo(before + 2);
     assertThat(calls.get()).isGreaterThanOrEqualTo(1);
   }
+
+  @Test
+  void scavengeReclaimsWhatNoReadReturnsAndKeepsTheNumbering() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      append("keep-1", ExpectedRevision.ANY, event("T", "k" + i));
+      append("gone-1", ExpectedRevision.ANY, event("T", "g" + i));
+    }
+    append(
+        "$$keep-1",
+        ExpectedRevision.ANY,
+        new ProposedEvent(
+            UUID.randomUUID(),
+            "$metadata",
+            "application/json",
+            "{\"$tb\":8}".getBytes(StandardCharsets.UTF_8),
+            new byte[0]));
+    store.tombstone("gone-1", ExpectedRevision.ANY).join();
+    topics.partition(IndexedEventStore.ALL_TOPIC, 0).orElseThrow().roll();
+    append("later-1", ExpectedRevision.ANY, event("T", "l"));
+
+    assertThat(store.scavenge()).isPositive();
+    assertThat(data(store.readStream("keep-1", 0, true, 100, false))).containsExactly("k8", "k9");
+    assertThat(store.readAll(0, true, 1000))
+        .extracting(e -> e.event().stream())
+        .doesNotContain("gone-1")
+        .contains("keep-1", "later-1");
+
+    // The numbering survives an index rebuild from what is left of the log.
+    store.close();
+    store = null;
+    try (Stream<Path> s = Files.walk(dir.resolve("index"))) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    topics.close();
+    topics = null;
+    open();
+    assertThat(store.lastRevision("keep-1")).isEqualTo(9);
+    assertThatThrownBy(() -> store.readStream("gone-1", 0, true, 10, false))
+        .isInstanceOf(StreamDeletedException.class);
+    assertThat(append("keep-1", ExpectedRevision.exact(9), event("T", "k10")).lastRevision())
+        .isEqualTo(10);
+  }
 }
