@@ -111,6 +111,8 @@ public final class IndexedEventStore implements EventStore {
   private final ArrayDeque<Submitted> inFlight = new ArrayDeque<>();
 
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicBoolean drainQueued =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   /** Heads of streams the indexer wrote lately; written only by the indexing thread. */
   private final Map<String, Head> heads = new ConcurrentHashMap<>();
@@ -380,14 +382,31 @@ public final class IndexedEventStore implements EventStore {
       appended = log.append(batch, AppendOptions.DURABLE);
       inFlight.add(s);
     }
-    appended.whenCompleteAsync(
+    appended.whenComplete(
         (r, t) -> {
           s.result = r;
           s.failure = t;
-          drain();
-        },
-        indexer);
+          requestDrain();
+        });
     return s.done;
+  }
+
+  /**
+   * Asks the indexing thread to drain, unless a drain is already queued: a burst of completions
+   * wakes the thread once, not once per append (waking a thread costs more than indexing).
+   */
+  private void requestDrain() {
+    if (drainQueued.compareAndSet(false, true)) {
+      try {
+        indexer.execute(
+            () -> {
+              drainQueued.set(false);
+              drain();
+            });
+      } catch (java.util.concurrent.RejectedExecutionException closed) {
+        drainQueued.set(false);
+      }
+    }
   }
 
   /** On the indexing thread: indexes the completed appends at the head of {@link #inFlight}. */
@@ -402,6 +421,10 @@ public final class IndexedEventStore implements EventStore {
     if (finished.isEmpty()) {
       return;
     }
+    // One index write for everything that finished: the indexer keeps up by batching.
+    List<RecordedEvent> written = new ArrayList<>();
+    List<Submitted> applied = new ArrayList<>(finished.size());
+    long next = -1;
     for (Submitted s : finished) {
       if (s.failure != null) {
         if (failure == null) {
@@ -413,7 +436,6 @@ public final class IndexedEventStore implements EventStore {
         }
         continue;
       }
-      List<RecordedEvent> written = new ArrayList<>(Math.max(1, s.events.size()));
       long position = s.result.firstOffset();
       if (s.events.isEmpty()) {
         written.add(
@@ -443,10 +465,16 @@ public final class IndexedEventStore implements EventStore {
                   s.createdMillis));
         }
       }
+      applied.add(s);
+      next = s.result.lastOffset() + 1;
+    }
+    if (!applied.isEmpty()) {
       try {
-        apply(written, s.result.lastOffset() + 1);
+        apply(written, next);
       } catch (RuntimeException e) {
-        s.failure = e;
+        for (Submitted s : applied) {
+          s.failure = e;
+        }
         if (failure == null) {
           failure = new EventStoreException("stream index failed: " + e.getMessage(), e);
           LOG.error("Event store stops taking appends: {}", failure.getMessage(), e);
