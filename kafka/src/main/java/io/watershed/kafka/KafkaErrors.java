@@ -58,7 +58,8 @@ public final class KafkaErrors {
           switch (e.error()) {
             case TOPIC_ALREADY_EXISTS -> new TopicExistsException(m);
             case UNKNOWN_TOPIC -> new UnknownTopicOrPartitionException(m);
-            case INVALID_TOPIC_NAME, INVALID_TOPIC_ID -> new InvalidTopicException(m);
+            case INVALID_TOPIC_NAME, INVALID_TOPIC_ID, INTERNAL_TOPIC ->
+                new InvalidTopicException(m);
             case INVALID_PARTITIONS -> new InvalidPartitionsException(m);
             case INVALID_CONFIG -> new InvalidConfigurationException(m);
             case COMMAND_TOO_LARGE -> new InvalidRequestException(m);

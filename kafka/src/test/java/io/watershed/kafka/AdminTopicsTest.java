@@ -3,6 +3,7 @@ package io.watershed.kafka;
 import static io.watershed.kafka.AdminClients.admin;
 import static io.watershed.kafka.AdminClients.assertFailsWith;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -288,5 +289,29 @@ class AdminTopicsTest {
 
   static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void theEventStoreLogIsReadableButClientsCannotDeleteGrowOrWriteIt() throws Exception {
+    try (KafkaTestServer server = new KafkaTestServer(dir);
+        Admin admin = admin(server.bootstrap())) {
+      String all = "__eventstore_all";
+      server.topics().create(all, 1, Map.of()).get();
+      TopicDescription d = admin.describeTopics(List.of(all)).allTopicNames().get().get(all);
+      assertThat(d.isInternal()).isTrue();
+      assertFailsWith(admin.deleteTopics(List.of(all)).all(), InvalidTopicException.class);
+      assertFailsWith(
+          admin.createPartitions(Map.of(all, NewPartitions.increaseTo(2))).all(),
+          InvalidTopicException.class);
+      try (KafkaProducer<byte[], byte[]> producer =
+          ProduceFetchTest.producer(
+              server.bootstrap(),
+              Map.of("delivery.timeout.ms", 10000, "request.timeout.ms", 5000))) {
+        assertThatThrownBy(() -> producer.send(new ProducerRecord<>(all, new byte[] {1})).get())
+            .cause()
+            .isInstanceOf(InvalidTopicException.class);
+      }
+      assertThat(server.topics().describe(all)).isPresent();
+    }
   }
 }

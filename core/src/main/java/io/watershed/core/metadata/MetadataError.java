@@ -23,5 +23,10 @@ public enum MetadataError {
    */
   INVALID_CONFIG,
   /** The serialised command exceeds {@link MetadataStore#MAX_COMMAND_BYTES} bytes. */
-  COMMAND_TOO_LARGE
+  COMMAND_TOO_LARGE,
+  /**
+   * The topic belongs to Watershed itself (such as the event store's {@code $all} log): clients may
+   * read it but not delete, grow, reconfigure or write it.
+   */
+  INTERNAL_TOPIC
 }

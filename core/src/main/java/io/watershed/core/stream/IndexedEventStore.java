@@ -62,6 +62,13 @@ public final class IndexedEventStore implements EventStore {
   /** The topic whose single partition is {@code $all}; Kafka clients can read it. */
   public static final String ALL_TOPIC = "__eventstore_all";
 
+  static {
+    if (!TopicStore.isInternal(ALL_TOPIC)) {
+      throw new ExceptionInInitializerError(
+          ALL_TOPIC + " must be one of TopicStore.INTERNAL_TOPICS");
+    }
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(IndexedEventStore.class);
   private static final int STRIPES = 1024;
   private static final int READ_BYTES = 1 << 20;

@@ -134,18 +134,44 @@ public final class TopicStore implements AutoCloseable {
         .thenApply(ignored -> describe(topic).orElseThrow());
   }
 
+  /**
+   * Topics Watershed keeps for itself: the event store's global log. Clients may read them; they
+   * may not delete, grow, reconfigure or write them.
+   */
+  public static final Set<String> INTERNAL_TOPICS = Set.of("__eventstore_all");
+
+  public static boolean isInternal(String topic) {
+    return INTERNAL_TOPICS.contains(topic);
+  }
+
+  private static <T> CompletableFuture<T> internalRefused(String topic) {
+    return CompletableFuture.failedFuture(
+        new TopicException(
+            MetadataError.INTERNAL_TOPIC,
+            "Topic '" + topic + "' is internal to Watershed and cannot be changed by clients."));
+  }
+
   public CompletableFuture<Void> delete(String topic) {
+    if (isInternal(topic)) {
+      return internalRefused(topic);
+    }
     return submit(new DeleteTopic(topic)).thenApply(ignored -> null);
   }
 
   /** Sets and removes topic-level configuration overrides. */
   public CompletableFuture<Void> alterConfigs(
       String topic, Map<String, String> set, Set<String> remove) {
+    if (isInternal(topic)) {
+      return internalRefused(topic);
+    }
     return submit(new AlterTopicConfigs(topic, set, remove)).thenApply(ignored -> null);
   }
 
   /** Raises the partition count; existing partitions keep their data. */
   public CompletableFuture<Void> createPartitions(String topic, int newCount) {
+    if (isInternal(topic)) {
+      return internalRefused(topic);
+    }
     return submit(new CreatePartitions(topic, newCount)).thenApply(ignored -> null);
   }
 

@@ -1,5 +1,6 @@
 package io.watershed.kafka.handlers;
 
+import io.watershed.core.topic.TopicStore;
 import io.watershed.kafka.ApiHandler;
 import io.watershed.kafka.KafkaBroker;
 import io.watershed.kafka.KafkaErrors;
@@ -60,6 +61,8 @@ final class DeleteRecordsHandler implements ApiHandler {
         Optional<PartitionLog> log = broker.topics().partition(t.name(), p.partitionIndex());
         if (log.isEmpty()) {
           fail(pr, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        } else if (TopicStore.isInternal(t.name())) {
+          fail(pr, Errors.INVALID_TOPIC_EXCEPTION);
         } else if (!log.get().config().cleanupDelete()) {
           fail(pr, Errors.POLICY_VIOLATION);
         } else {

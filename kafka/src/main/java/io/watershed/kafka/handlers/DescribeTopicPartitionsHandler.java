@@ -2,6 +2,7 @@ package io.watershed.kafka.handlers;
 
 import io.watershed.core.metadata.TopicMetadata;
 import io.watershed.core.metadata.TopicRules;
+import io.watershed.core.topic.TopicStore;
 import io.watershed.kafka.ApiHandler;
 import io.watershed.kafka.KafkaBroker;
 import io.watershed.kafka.KafkaRequest;
@@ -127,7 +128,7 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
         .setErrorCode(Errors.NONE.code())
         .setName(t.name())
         .setTopicId(KafkaBroker.toKafka(t.topicId()))
-        .setIsInternal(false)
+        .setIsInternal(TopicStore.isInternal(t.name()))
         .setPartitions(partitions)
         .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
   }

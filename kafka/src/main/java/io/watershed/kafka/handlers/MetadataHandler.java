@@ -140,7 +140,7 @@ final class MetadataHandler implements ApiHandler {
         .setName(t.name())
         .setTopicId(KafkaBroker.toKafka(t.topicId()))
         .setErrorCode(Errors.NONE.code())
-        .setIsInternal(false)
+        .setIsInternal(TopicStore.isInternal(t.name()))
         .setPartitions(partitions)
         .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
   }

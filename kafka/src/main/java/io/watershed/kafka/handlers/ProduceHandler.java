@@ -1,6 +1,7 @@
 package io.watershed.kafka.handlers;
 
 import io.watershed.core.metadata.TopicMetadata;
+import io.watershed.core.topic.TopicStore;
 import io.watershed.kafka.ApiHandler;
 import io.watershed.kafka.KafkaBroker;
 import io.watershed.kafka.KafkaErrors;
@@ -78,6 +79,10 @@ final class ProduceHandler implements ApiHandler {
                   ? Errors.UNKNOWN_TOPIC_ID
                   : Errors.UNKNOWN_TOPIC_OR_PARTITION,
               null);
+          continue;
+        }
+        if (TopicStore.isInternal(topic.get().name())) {
+          fail(pr, Errors.INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic " + td.name());
           continue;
         }
         Optional<PartitionLog> log = broker.topics().partition(topic.get().name(), pd.index());
