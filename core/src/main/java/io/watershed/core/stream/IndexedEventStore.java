@@ -73,7 +73,7 @@ public final class IndexedEventStore implements EventStore {
   private static final int STRIPES = 1024;
   private static final int READ_BYTES = 1 << 20;
   private static final int INDEX_PAGE = 512;
-  private static final int MAX_CACHED_STREAMS = 1 << 20;
+  private static final int MAX_CACHED_STREAMS = 1 << 18;
   private static final int RECENT_IDS = 1 << 18;
 
   /** A stream as the index knows it; {@code id} -1 when the index has never seen it. */
