@@ -73,17 +73,26 @@ trap stop_broker EXIT
 # start_broker SYSTEM MODE DIR: launches the broker in the background (PID, BOOTSTRAP) and sets
 # STARTUP to the milliseconds to its first Metadata answer. MODE is "os" (page cache) or "durable".
 start_broker() {
-  local system=$1 mode=$2 dir=$3 launched
+  local system=$1 mode=$2 dir=$3 probe
   rm -rf "$dir"
   mkdir -p "$dir"
-  launched=$(date +%s%3N)
   if [ "$system" = watershed ]; then
+    BOOTSTRAP="127.0.0.1:$WATERSHED_PORT"
+  else
+    BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+  fi
+  # The probe's JVM starts (and warms up, knocking on a closed port) before the broker does.
+  "$JAVA" "${TOOLS[@]}" bench/kafka/FirstMetadata.java "$BOOTSTRAP" "$dir/launched" \
+    >"$dir/startup" 2>"$dir/probe.log" &
+  probe=$!
+  sleep 3
+  if [ "$system" = watershed ]; then
+    date +%s%3N >"$dir/launched"
     bin/watershed server --data-dir "$dir/data" --bind-host 127.0.0.1 \
       --kafka-port "$WATERSHED_PORT" --http-port "$WATERSHED_HTTP_PORT" \
       --set "log.flush=$mode" --set kafka.group.initial.rebalance.delay.ms=0 \
       >"$dir/server.log" 2>&1 &
     PID=$!
-    BOOTSTRAP="127.0.0.1:$WATERSHED_PORT"
   else
     cat >"$dir/server.properties" <<EOF
 process.roles=broker,controller
@@ -104,16 +113,15 @@ EOF
     "$JAVA" "${TOOLS[@]}" kafka.tools.StorageTool format -t "$("$JAVA" "${TOOLS[@]}" \
       kafka.tools.StorageTool random-uuid 2>/dev/null)" -c "$dir/server.properties" \
       >"$dir/format.log" 2>&1
-    launched=$(date +%s%3N)
+    date +%s%3N >"$dir/launched"
     # kafka-server-start.sh's defaults.
     "$JAVA" -Xmx1G -Xms1G -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
       -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
       "${TOOLS[@]}" kafka.Kafka "$dir/server.properties" >"$dir/server.log" 2>&1 &
     PID=$!
-    BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
   fi
-  STARTUP=$("$JAVA" "${TOOLS[@]}" bench/kafka/FirstMetadata.java "$BOOTSTRAP" "$launched" \
-    2>"$dir/probe.log") || { echo "$system did not start; see $dir" >&2; exit 1; }
+  wait "$probe" || { echo "$system did not start; see $dir" >&2; exit 1; }
+  STARTUP=$(cat "$dir/startup")
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }

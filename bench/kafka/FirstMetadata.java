@@ -1,21 +1,24 @@
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * Start-up probe for bench/kafka-bench.sh, run as a single-file program beside the broker being
- * started: asks for the cluster's nodes (a Metadata request) until the broker answers, then prints
- * the milliseconds from {@code launchedAtMillis} (when the broker's JVM was launched) to that
+ * Start-up probe for bench/kafka-bench.sh, run as a single-file program started before the
+ * broker, so that its own JVM start-up is not counted: asks for the cluster's nodes (a Metadata
+ * request) until the broker answers, then prints the milliseconds from the broker's launch (the
+ * epoch milliseconds the script writes into {@code LAUNCH_FILE} just before launching it) to that
  * answer.
  *
- * <pre>java -cp 'bench/work/kafka-lib/*' bench/kafka/FirstMetadata.java HOST:PORT LAUNCHED_AT_MS</pre>
+ * <pre>java -cp 'bench/work/kafka-lib/*' bench/kafka/FirstMetadata.java HOST:PORT LAUNCH_FILE</pre>
  */
 public final class FirstMetadata {
   public static void main(String[] args) throws Exception {
     String bootstrap = args[0];
-    long launchedAt = Long.parseLong(args[1]);
-    long deadline = launchedAt + TimeUnit.SECONDS.toMillis(120);
+    Path launchFile = Path.of(args[1]);
+    long deadline = System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(180);
     Map<String, Object> config =
         Map.of(
             AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -26,8 +29,11 @@ public final class FirstMetadata {
     try (Admin admin = Admin.create(config)) {
       while (System.currentTimeMillis() < deadline) {
         try {
-          if (!admin.describeCluster().nodes().get(1, TimeUnit.SECONDS).isEmpty()) {
-            System.out.println(System.currentTimeMillis() - launchedAt);
+          if (!admin.describeCluster().nodes().get(1, TimeUnit.SECONDS).isEmpty()
+              && Files.exists(launchFile)) {
+            long answeredAt = System.currentTimeMillis();
+            long launchedAt = Long.parseLong(Files.readString(launchFile).trim());
+            System.out.println(answeredAt - launchedAt);
             return;
           }
         } catch (Exception notYet) {
@@ -35,7 +41,7 @@ public final class FirstMetadata {
         }
       }
     }
-    System.err.println("no Metadata answer from " + bootstrap + " within 120 s");
+    System.err.println("no Metadata answer from " + bootstrap + " within 180 s");
     System.exit(1);
   }
 }
