@@ -185,6 +185,20 @@ public final class PersistentSubscriptions implements AutoCloseable {
   }
 
   /**
+   * Drops every connection of every group, as a restart of KurrentDB's subsystem does; clients
+   * reconnect and get their unacknowledged events again.
+   */
+  public CompletableFuture<Void> restart() {
+    return call(() -> {
+          for (Group g : groups.values()) {
+            g.dropAll("the persistent subscription subsystem was restarted");
+          }
+          return null;
+        })
+        .thenApply(x -> null);
+  }
+
+  /**
    * Connects a consumer to a group.
    *
    * @param bufferSize how many unacknowledged events it may hold

@@ -1,0 +1,126 @@
+package io.watershed.eventstore;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.watershed.core.stream.EventStore;
+import io.watershed.core.stream.PersistentSubscriptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The EventStoreDB / KurrentDB gRPC front door: the {@code Streams}, {@code
+ * PersistentSubscriptions}, {@code ServerFeatures} and {@code Gossip} services on one port (2113 by
+ * default), plaintext or TLS, over grpc-java on Netty.
+ *
+ * <p>Threading: Netty's event loops only frame and decode; every call runs on the door's request
+ * executor, where store reads (which may block on disk) happen, and answers to appends are sent
+ * from it too, so the store's indexing thread never does network work.
+ *
+ * <p>Keep-alive: the clients ping every 10 s by default, with or without calls in flight; the
+ * server allows that (grpc-java's default would answer such pings with GOAWAY).
+ */
+public final class EventStoreFrontDoor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventStoreFrontDoor.class);
+
+  private final EventStoreDoorConfig config;
+  private final EventStore store;
+  private final PersistentSubscriptions groups;
+  private final ExecutorService executor;
+  private Server server;
+
+  public EventStoreFrontDoor(
+      EventStoreDoorConfig config, EventStore store, PersistentSubscriptions groups) {
+    this.config = config;
+    this.store = store;
+    this.groups = groups;
+    AtomicInteger n = new AtomicInteger();
+    this.executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "eventstore-grpc-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Binds the port and starts serving. */
+  public synchronized void start() throws IOException {
+    NettyServerBuilder b =
+        NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.port()))
+            .executor(executor)
+            .maxInboundMessageSize(config.maxInboundMessageBytes())
+            .maxInboundMetadataSize(64 << 10)
+            .permitKeepAliveTime(1, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true);
+    if (config.tls()) {
+      Path[] files =
+          config.certFile() != null
+              ? new Path[] {config.certFile(), config.keyFile()}
+              : SelfSignedCertificate.ensure(config.tlsDir(), List.of(config.advertisedHost()));
+      b.sslContext(GrpcSslContexts.forServer(files[0].toFile(), files[1].toFile()).build());
+      LOG.info("Event-store door TLS certificate: {}", files[0].toAbsolutePath());
+    }
+    PeerAddress peers = new PeerAddress();
+    b.addService(
+            ServerInterceptors.intercept(
+                new StreamsService(store, executor, config.maxAppendBytes()), peers))
+        .addService(
+            ServerInterceptors.intercept(
+                new PersistentSubscriptionsService(groups, executor), peers))
+        .addService(new ServerFeaturesService(config.serverVersion()))
+        .addService(new GossipService(UUID.randomUUID(), config.advertisedHost(), this::port));
+    server = b.build().start();
+    LOG.info(
+        "Event-store door (KurrentDB gRPC, {}) listening on {}:{}",
+        config.tls() ? "TLS" : "plaintext",
+        config.bindHost(),
+        port());
+  }
+
+  /** The bound port (once started). */
+  public int port() {
+    Server s = server;
+    return s == null ? config.port() : s.getPort();
+  }
+
+  /**
+   * Stops taking calls, gives those in flight a moment to finish (subscriptions never do: they are
+   * cancelled), then stops the request threads.
+   */
+  @Override
+  public synchronized void close() {
+    if (server != null) {
+      server.shutdown();
+      try {
+        if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
+          server.shutdownNow();
+          server.awaitTermination(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        server.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+      server = null;
+    }
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package io.watershed.eventstore;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.watershed.core.stream.AppendTooLargeException;
+import io.watershed.core.stream.EventStoreException;
+import io.watershed.core.stream.InvalidEventException;
+import io.watershed.core.stream.PersistentSubscriptionException;
+import io.watershed.core.stream.StreamDeletedException;
+import io.watershed.core.stream.WrongExpectedRevisionException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event store's refusals as KurrentDB sends them: a gRPC status plus trailers whose {@code
+ * exception} key names the error, which the clients turn into their own exceptions.
+ *
+ * <table>
+ *   <caption>Errors and their wire form</caption>
+ *   <tr><th>refusal</th><th>status</th><th>{@code exception}</th><th>other trailers</th></tr>
+ *   <tr><td>tombstoned stream</td><td>FAILED_PRECONDITION</td><td>stream-deleted</td>
+ *       <td>stream-name</td></tr>
+ *   <tr><td>wrong expected revision (delete, tombstone)</td><td>FAILED_PRECONDITION</td>
+ *       <td>wrong-expected-version</td>
+ *       <td>stream-name, expected-version, actual-version (raw: -1 no stream, -2 any,
+ *       -4 stream exists)</td></tr>
+ *   <tr><td>append too large</td><td>INVALID_ARGUMENT</td><td>maximum-append-size-exceeded</td>
+ *       <td>maximum-append-size</td></tr>
+ *   <tr><td>no such persistent subscription</td><td>NOT_FOUND</td>
+ *       <td>persistent-subscription-does-not-exist</td><td>stream-name, group-name</td></tr>
+ *   <tr><td>persistent subscription exists</td><td>ALREADY_EXISTS</td>
+ *       <td>persistent-subscription-exists</td><td>stream-name, group-name</td></tr>
+ *   <tr><td>too many subscribers</td><td>FAILED_PRECONDITION</td>
+ *       <td>maximum-subscribers-reached</td><td>stream-name, group-name</td></tr>
+ *   <tr><td>malformed request, invalid name or event</td><td>INVALID_ARGUMENT</td><td>–</td>
+ *       <td>–</td></tr>
+ *   <tr><td>storage failure, anything else</td><td>INTERNAL</td><td>–</td><td>–</td></tr>
+ * </table>
+ */
+final class RpcErrors {
+  private static final Logger LOG = LoggerFactory.getLogger(RpcErrors.class);
+
+  static final Metadata.Key<String> EXCEPTION = key("exception");
+  static final Metadata.Key<String> STREAM_NAME = key("stream-name");
+  static final Metadata.Key<String> GROUP_NAME = key("group-name");
+  static final Metadata.Key<String> EXPECTED_VERSION = key("expected-version");
+  static final Metadata.Key<String> ACTUAL_VERSION = key("actual-version");
+  static final Metadata.Key<String> MAXIMUM_APPEND_SIZE = key("maximum-append-size");
+
+  private RpcErrors() {}
+
+  private static Metadata.Key<String> key(String name) {
+    return Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
+  }
+
+  /** The wire form of a failure of an operation on the stream or group named. */
+  static StatusRuntimeException of(Throwable t, String stream, String group) {
+    Throwable cause = unwrap(t);
+    Metadata trailers = new Metadata();
+    Status status;
+    switch (cause) {
+      case StatusRuntimeException sre -> {
+        return sre;
+      }
+      case StreamDeletedException e -> {
+        status =
+            Status.FAILED_PRECONDITION.withDescription(
+                "Event stream '" + e.stream() + "' is deleted.");
+        trailers.put(EXCEPTION, "stream-deleted");
+        trailers.put(STREAM_NAME, e.stream());
+      }
+      case WrongExpectedRevisionException e -> {
+        status =
+            Status.FAILED_PRECONDITION.withDescription(
+                "Append failed due to WrongExpectedVersion. Stream: "
+                    + e.stream()
+                    + ", Expected version: "
+                    + Wire.rawExpected(e.expected())
+                    + ", Actual version: "
+                    + e.actualRevision());
+        trailers.put(EXCEPTION, "wrong-expected-version");
+        trailers.put(STREAM_NAME, e.stream());
+        trailers.put(EXPECTED_VERSION, Long.toString(Wire.rawExpected(e.expected())));
+        trailers.put(ACTUAL_VERSION, Long.toString(e.actualRevision()));
+      }
+      case AppendTooLargeException e -> {
+        status =
+            Status.INVALID_ARGUMENT.withDescription(
+                "Maximum Append Size of " + e.maxAppendBytes() + " Exceeded.");
+        trailers.put(EXCEPTION, "maximum-append-size-exceeded");
+        trailers.put(MAXIMUM_APPEND_SIZE, Integer.toString(e.maxAppendBytes()));
+      }
+      case PersistentSubscriptionException e -> {
+        String name =
+            switch (e.reason()) {
+              case NOT_FOUND -> "persistent-subscription-does-not-exist";
+              case ALREADY_EXISTS -> "persistent-subscription-exists";
+              case MAXIMUM_SUBSCRIBERS_REACHED -> "maximum-subscribers-reached";
+            };
+        status =
+            switch (e.reason()) {
+              case NOT_FOUND -> Status.NOT_FOUND;
+              case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
+              case MAXIMUM_SUBSCRIBERS_REACHED -> Status.FAILED_PRECONDITION;
+            };
+        status = status.withDescription(e.getMessage());
+        trailers.put(EXCEPTION, name);
+        if (stream != null) {
+          trailers.put(STREAM_NAME, stream);
+        }
+        if (group != null) {
+          trailers.put(GROUP_NAME, group);
+        }
+      }
+      case InvalidEventException e ->
+          status = Status.INVALID_ARGUMENT.withDescription(e.getMessage());
+      case IllegalArgumentException e ->
+          status = Status.INVALID_ARGUMENT.withDescription(e.getMessage());
+      case EventStoreException e -> status = Status.INTERNAL.withDescription(e.getMessage());
+      default -> {
+        LOG.warn("Unexpected failure serving an event-store request", cause);
+        status = Status.INTERNAL.withDescription(cause.toString());
+      }
+    }
+    return status.asRuntimeException(trailers);
+  }
+
+  static StatusRuntimeException of(Throwable t) {
+    return of(t, null, null);
+  }
+
+  /** A request that does not say what it needs to. */
+  static StatusRuntimeException badRequest(String message) {
+    return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
+  }
+
+  static Throwable unwrap(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof CompletionException || c instanceof ExecutionException)
+        && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c;
+  }
+}
