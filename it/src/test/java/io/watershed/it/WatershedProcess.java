@@ -38,9 +38,7 @@ public final class WatershedProcess implements AutoCloseable {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
     cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("io.watershed.server.Main");
+    cmd.addAll(launch());
     cmd.add("server");
     cmd.addAll(List.of("--data-dir", dataDir.toString(), "--bind-host", "127.0.0.1"));
     for (String door : List.of("kafka", "eventstore", "kinesis", "pulsar", "http")) {
@@ -66,8 +64,30 @@ public final class WatershedProcess implements AutoCloseable {
     return this;
   }
 
+  /**
+   * How the JVM is told what to run: the server's runnable jar, as {@code bin/watershed} runs it,
+   * when the build says where it is ({@code watershed.server.jar}, set for surefire by this
+   * module's pom), else this JVM's class path (a test run from an IDE).
+   */
+  private static List<String> launch() {
+    String jar = System.getProperty("watershed.server.jar");
+    if (jar != null && Files.isRegularFile(Path.of(jar))) {
+      return List.of("-jar", jar);
+    }
+    return List.of("-cp", System.getProperty("java.class.path"), "io.watershed.server.Main");
+  }
+
   public String kafkaBootstrap() {
     return "127.0.0.1:" + ports.get("kafka").asInt();
+  }
+
+  /** A KurrentDB connection string for the event-store door, plaintext. */
+  public String eventStoreConnectionString() {
+    return "kurrentdb://127.0.0.1:" + ports.get("eventstore").asInt() + "?tls=false";
+  }
+
+  public int eventStorePort() {
+    return ports.get("eventstore").asInt();
   }
 
   public int httpPort() {

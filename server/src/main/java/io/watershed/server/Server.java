@@ -1,6 +1,7 @@
 package io.watershed.server;
 
 import io.watershed.server.config.ServerConfig;
+import io.watershed.server.eventstore.EventStoreService;
 import io.watershed.server.http.DataDirCheck;
 import io.watershed.server.http.HealthHandler;
 import io.watershed.server.http.HttpService;
@@ -52,6 +53,7 @@ public final class Server {
 
     // Front doors next, each on its port bound to config.bindHost(), then HTTP last.
     services.add(new KafkaService(config, storage));
+    services.add(new EventStoreService(config, storage));
 
     HttpService http = new HttpService(config.bindHost(), config.httpPort());
     http.routes()

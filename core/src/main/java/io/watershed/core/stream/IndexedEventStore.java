@@ -774,7 +774,10 @@ public final class IndexedEventStore implements EventStore {
           RecordedEvent link = Projections.link(stream, entry.revision(), e);
           out.add(resolveLinks ? new ResolvedEvent(e, link) : new ResolvedEvent(link, null));
         } else if (md.visible(entry.revision(), h.lastRevision(), e.createdMillis(), now)) {
-          out.add(new ResolvedEvent(e, null));
+          out.add(
+              resolveLinks && Projections.LINK_TYPE.equals(e.type())
+                  ? resolveLink(e, now)
+                  : new ResolvedEvent(e, null));
         }
       }
       StreamIndex.Entry last = entries.get(entries.size() - 1);
@@ -830,6 +833,34 @@ public final class IndexedEventStore implements EventStore {
     return out;
   }
 
+  /**
+   * A link event written to an ordinary stream (data {@code "<revision>@<stream>"}, as in the
+   * parked-message streams) with its target, or the link alone when the target cannot be read any
+   * more (deleted, truncated, expired, tombstoned) or the data is not a link.
+   */
+  private ResolvedEvent resolveLink(RecordedEvent link, long now) {
+    String data = new String(link.data(), StandardCharsets.UTF_8);
+    int at = data.indexOf('@');
+    if (at > 0) {
+      try {
+        long revision = Long.parseLong(data.substring(0, at));
+        String target = data.substring(at + 1);
+        Head h = indexedHead(target);
+        if (h.id() >= 0 && !h.tombstoned() && revision <= h.lastRevision()) {
+          long position = index.position(h.id(), revision);
+          RecordedEvent e = position < 0 ? null : eventAt(position);
+          if (e != null
+              && metadata(target).visible(revision, h.lastRevision(), e.createdMillis(), now)) {
+            return new ResolvedEvent(e, link);
+          }
+        }
+      } catch (NumberFormatException notALink) {
+        // shown as it is
+      }
+    }
+    return new ResolvedEvent(link, null);
+  }
+
   /** What decides whether a stream's events show in {@code $all}. */
   private record Visibility(boolean tombstoned, long lastRevision, StreamMetadata metadata) {}
 
@@ -873,10 +904,13 @@ public final class IndexedEventStore implements EventStore {
     }
   }
 
-  /** The stream's metadata as its {@code $$} stream says now. */
+  /**
+   * The stream's metadata as its {@code $$} stream says now. A metadata stream itself shows only
+   * its last event, as in KurrentDB (whose clients read it forwards and take the first event).
+   */
   private StreamMetadata metadata(String stream) {
     if (stream.startsWith("$$")) {
-      return StreamMetadata.NONE;
+      return StreamMetadata.METADATA_STREAM;
     }
     StreamMetadata cached = metadataCache.get(stream);
     if (cached != null) {

@@ -17,6 +17,10 @@ import java.io.IOException;
  */
 record StreamMetadata(long maxAgeSeconds, long maxCount, long truncateBefore) {
   static final StreamMetadata NONE = new StreamMetadata(0, 0, 0);
+
+  /** What holds for every {@code $$} stream: only its last metadata event is visible. */
+  static final StreamMetadata METADATA_STREAM = new StreamMetadata(0, 1, 0);
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Parses metadata JSON; what is not a JSON object, or is malformed, limits nothing. */

@@ -60,63 +60,34 @@ public final class KafkaSettings {
         bindHost,
         port,
         advertisedHost,
-        intValue(settings, ADVERTISED_PORT, 0, 0, 65535),
+        SettingValues.intValue(settings, ADVERTISED_PORT, 0, 0, 65535),
         d.nodeId(),
-        intValue(settings, MAX_REQUEST_BYTES, d.maxRequestBytes(), 1024, Integer.MAX_VALUE - 4),
+        SettingValues.intValue(
+            settings, MAX_REQUEST_BYTES, d.maxRequestBytes(), 1024, Integer.MAX_VALUE - 4),
         d.maxInFlightPerConnection(),
-        boolValue(settings, AUTO_CREATE, d.autoCreateTopics()),
-        intValue(settings, NUM_PARTITIONS, d.defaultPartitions(), 1, 10_000),
-        intValue(
+        SettingValues.boolValue(settings, AUTO_CREATE, d.autoCreateTopics()),
+        SettingValues.intValue(settings, NUM_PARTITIONS, d.defaultPartitions(), 1, 10_000),
+        SettingValues.intValue(
             settings,
             INITIAL_REBALANCE_DELAY,
             d.groupInitialRebalanceDelayMs(),
             0,
             Integer.MAX_VALUE),
-        intValue(settings, MIN_SESSION_TIMEOUT, d.groupMinSessionTimeoutMs(), 1, Integer.MAX_VALUE),
-        intValue(settings, MAX_SESSION_TIMEOUT, d.groupMaxSessionTimeoutMs(), 1, Integer.MAX_VALUE),
-        intValue(
+        SettingValues.intValue(
+            settings, MIN_SESSION_TIMEOUT, d.groupMinSessionTimeoutMs(), 1, Integer.MAX_VALUE),
+        SettingValues.intValue(
+            settings, MAX_SESSION_TIMEOUT, d.groupMaxSessionTimeoutMs(), 1, Integer.MAX_VALUE),
+        SettingValues.intValue(
             settings,
             CONSUMER_SESSION_TIMEOUT,
             d.consumerGroupSessionTimeoutMs(),
             1,
             Integer.MAX_VALUE),
-        intValue(
+        SettingValues.intValue(
             settings,
             CONSUMER_HEARTBEAT_INTERVAL,
             d.consumerGroupHeartbeatIntervalMs(),
             1,
             Integer.MAX_VALUE));
-  }
-
-  private static int intValue(Map<String, String> s, String key, int dflt, int min, int max)
-      throws ConfigException {
-    String v = s.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      int n = Integer.parseInt(v.strip());
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw new ConfigException(
-        "invalid " + key + " '" + v + "': expected an integer from " + min + " to " + max);
-  }
-
-  private static boolean boolValue(Map<String, String> s, String key, boolean dflt)
-      throws ConfigException {
-    String v = s.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    return switch (v.strip()) {
-      case "true" -> true;
-      case "false" -> false;
-      default ->
-          throw new ConfigException("invalid " + key + " '" + v + "': expected true or false");
-    };
   }
 }

@@ -1,0 +1,81 @@
+package io.watershed.server.eventstore;
+
+import io.watershed.core.stream.IndexedEventStore;
+import io.watershed.core.stream.PersistentSubscriptions;
+import io.watershed.eventstore.EventStoreFrontDoor;
+import io.watershed.server.Service;
+import io.watershed.server.config.EventStoreSettings;
+import io.watershed.server.config.ServerConfig;
+import io.watershed.server.storage.StorageService;
+import java.util.Map;
+
+/**
+ * The event store and its gRPC front door as a service of the server: the store ({@code $all} on
+ * the storage's topics, its stream index under {@code <data.dir>/eventstore/index}), the persistent
+ * subscription groups on it, the background scavenge, and the door. Closed in reverse: the door
+ * stops taking calls before the groups and the store close.
+ */
+public final class EventStoreService implements Service {
+  private final ServerConfig config;
+  private final StorageService storage;
+  private IndexedEventStore store;
+  private PersistentSubscriptions groups;
+  private EventStoreFrontDoor door;
+
+  public EventStoreService(ServerConfig config, StorageService storage) {
+    this.config = config;
+    this.storage = storage;
+  }
+
+  @Override
+  public String name() {
+    return "eventstore";
+  }
+
+  @Override
+  public void start() throws Exception {
+    EventStoreSettings s =
+        EventStoreSettings.build(
+            config.doorSettings("eventstore"),
+            config.bindHost(),
+            config.eventstorePort(),
+            config.advertisedHost(),
+            config.dataDir());
+    try {
+      store = IndexedEventStore.open(storage.topics(), s.indexDir(), s.limits());
+      store.scavengeEvery(s.scavengeIntervalMs());
+      groups = PersistentSubscriptions.open(store);
+      door = new EventStoreFrontDoor(s.door(), store, groups);
+      door.start();
+    } catch (Exception e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** The store, once started. */
+  public IndexedEventStore store() {
+    return store;
+  }
+
+  @Override
+  public Map<String, Integer> boundPorts() {
+    return door == null ? Map.of() : Map.of("eventstore", door.port());
+  }
+
+  @Override
+  public void close() {
+    if (door != null) {
+      door.close();
+      door = null;
+    }
+    if (groups != null) {
+      groups.close();
+      groups = null;
+    }
+    if (store != null) {
+      store.close();
+      store = null;
+    }
+  }
+}
