@@ -60,7 +60,7 @@ for round in $(seq 1 "$ROUNDS"); do
   dir="$WORK/eventstore-run"
   rm -rf "$dir"
   mkdir -p "$dir"
-  bin/watershed server --data-dir "$dir/data" --bind-host 127.0.0.1 --kafka-port 0 \
+  bin/watershed server --data-dir "$dir/data" --bind-host 127.0.0.1 --kafka-port 0 --kinesis-port 0 \
     --eventstore-port "$PORT" --http-port "$HTTP_PORT" >"$dir/server.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 300); do
@@ -72,7 +72,7 @@ for round in $(seq 1 "$ROUNDS"); do
     >"$OUT/eventstore-$round.txt"
   awk '/^VmHWM/ {printf "server_peak_rss_mb %.0f\n", $2 / 1024}' "/proc/$PID/status" \
     >>"$OUT/eventstore-$round.txt"
-  echo "index_disk_mb $(du -sm "$dir/data/eventstore-index" | cut -f1)" >>"$OUT/eventstore-$round.txt"
+  echo "index_disk_mb $(du -sm "$dir/data/eventstore/index" | cut -f1)" >>"$OUT/eventstore-$round.txt"
   stop_server
 done
 
