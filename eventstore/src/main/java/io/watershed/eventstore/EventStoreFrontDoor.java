@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: Netty's event loops only frame and decode; every call runs on the door's request
  * executor, where store reads (which may block on disk) happen, and answers to appends are sent
- * from it too, so the store's indexing thread never does network work.
+ * from it too (a burst of answers at a time: {@link CoalescingExecutor}), so the store's indexing
+ * thread never does network work.
  *
  * <p>Keep-alive: the clients ping every 10 s by default, with or without calls in flight; the
  * server allows that (grpc-java's default would answer such pings with GOAWAY).
@@ -72,12 +73,13 @@ public final class EventStoreFrontDoor implements AutoCloseable {
       LOG.info("Event-store door TLS certificate: {}", files[0].toAbsolutePath());
     }
     PeerAddress peers = new PeerAddress();
+    CoalescingExecutor answers = new CoalescingExecutor(executor);
     b.addService(
             ServerInterceptors.intercept(
-                new StreamsService(store, executor, config.maxAppendBytes()), peers))
+                new StreamsService(store, executor, answers, config.maxAppendBytes()), peers))
         .addService(
             ServerInterceptors.intercept(
-                new PersistentSubscriptionsService(groups, executor), peers))
+                new PersistentSubscriptionsService(groups, answers), peers))
         .addService(new ServerFeaturesService(config.serverVersion()))
         .addService(new GossipService(UUID.randomUUID(), config.advertisedHost(), this::port));
     server = b.build().start();

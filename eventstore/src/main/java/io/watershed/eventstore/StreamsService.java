@@ -31,22 +31,28 @@ final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
   private final EventStore store;
   private final Executor executor;
+  private final Executor answers;
   private final int maxAppendBytes;
 
-  StreamsService(EventStore store, Executor executor, int maxAppendBytes) {
+  /**
+   * @param executor where reads run (they may block on disk)
+   * @param answers where answers to writes are sent from
+   */
+  StreamsService(EventStore store, Executor executor, Executor answers, int maxAppendBytes) {
     this.store = store;
     this.executor = executor;
+    this.answers = answers;
     this.maxAppendBytes = maxAppendBytes;
   }
 
   @Override
   public StreamObserver<AppendReq> append(StreamObserver<AppendResp> out) {
-    return new AppendCall(store, out, executor, maxAppendBytes);
+    return new AppendCall(store, out, answers, maxAppendBytes);
   }
 
   @Override
   public StreamObserver<BatchAppendReq> batchAppend(StreamObserver<BatchAppendResp> out) {
-    return new BatchAppendCall(store, out, executor, maxAppendBytes);
+    return new BatchAppendCall(store, out, answers, maxAppendBytes);
   }
 
   @Override
@@ -186,7 +192,7 @@ final class StreamsService extends StreamsGrpc.StreamsImplBase {
         stream,
         null,
         out,
-        executor);
+        answers);
   }
 
   @Override
@@ -204,6 +210,6 @@ final class StreamsService extends StreamsGrpc.StreamsImplBase {
         stream,
         null,
         out,
-        executor);
+        answers);
   }
 }

@@ -2,6 +2,7 @@ package io.watershed.eventstore;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.UnsafeByteOperations;
 import io.kurrent.dbclient.proto.persistentsubscriptions.Persistent;
 import io.kurrent.dbclient.proto.shared.Shared;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.ReadResp;
@@ -17,6 +18,9 @@ import java.util.UUID;
 
 /**
  * Conversions between the KurrentDB gRPC messages and the event store's model.
+ *
+ * <p>Event data and metadata are sent without a copy ({@code UnsafeByteOperations}): the arrays of
+ * a recorded event are never changed once read.
  *
  * <p>Positions: an event's {@code $all} position is its offset in the global log, sent as both the
  * commit and the prepare position (KurrentDB's two are equal for every event not written in an
@@ -191,8 +195,8 @@ final class Wire {
         .setPreparePosition(e.position())
         .setCommitPosition(e.position())
         .putAllMetadata(systemMetadata(e))
-        .setCustomMetadata(ByteString.copyFrom(e.metadata()))
-        .setData(ByteString.copyFrom(e.data()))
+        .setCustomMetadata(UnsafeByteOperations.unsafeWrap(e.metadata()))
+        .setData(UnsafeByteOperations.unsafeWrap(e.data()))
         .build();
   }
 
@@ -219,8 +223,8 @@ final class Wire {
         .setPreparePosition(e.position())
         .setCommitPosition(e.position())
         .putAllMetadata(systemMetadata(e))
-        .setCustomMetadata(ByteString.copyFrom(e.metadata()))
-        .setData(ByteString.copyFrom(e.data()))
+        .setCustomMetadata(UnsafeByteOperations.unsafeWrap(e.metadata()))
+        .setData(UnsafeByteOperations.unsafeWrap(e.data()))
         .build();
   }
 
