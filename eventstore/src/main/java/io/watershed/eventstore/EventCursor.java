@@ -1,6 +1,5 @@
 package io.watershed.eventstore;
 
-import io.watershed.core.stream.EventFilter;
 import io.watershed.core.stream.EventStore;
 import io.watershed.core.stream.ResolvedEvent;
 import io.watershed.core.stream.StreamReadResult;
@@ -27,28 +26,6 @@ abstract class EventCursor {
    */
   static EventCursor all(EventStore store, long position, boolean forwards) {
     return new AllCursor(store, position, forwards);
-  }
-
-  /**
-   * The entries of {@code inner} that {@code filter} accepts, a page holding at least one unless
-   * the end is reached.
-   */
-  static EventCursor filtered(EventCursor inner, EventFilter filter) {
-    return new EventCursor() {
-      @Override
-      List<ResolvedEvent> next(int max) {
-        while (true) {
-          List<ResolvedEvent> page = inner.next(max);
-          if (page == null || page.isEmpty()) {
-            return page;
-          }
-          List<ResolvedEvent> kept = page.stream().filter(e -> filter.test(e.original())).toList();
-          if (!kept.isEmpty()) {
-            return kept;
-          }
-        }
-      }
-    };
   }
 
   private static final class StreamCursor extends EventCursor {

@@ -3,6 +3,7 @@ package io.watershed.eventstore;
 import io.grpc.stub.StreamObserver;
 import io.kurrent.dbclient.proto.shared.Shared;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.ReadResp;
+import io.watershed.core.stream.EventFilter;
 import io.watershed.core.stream.EventStore;
 import io.watershed.core.stream.ResolvedEvent;
 import java.util.List;
@@ -21,6 +22,7 @@ final class ReadCall extends FlowControlledCall<ReadResp> {
 
   private final EventStore store;
   private final EventCursor cursor;
+  private final EventFilter filter;
   private final String stream;
   private final boolean compatibility;
   private final boolean uuidAsString;
@@ -30,6 +32,7 @@ final class ReadCall extends FlowControlledCall<ReadResp> {
   private long firstRevision = -1;
 
   /**
+   * @param filter for {@code $all}: the events to send, or null for all
    * @param stream the stream read, or null for {@code $all}
    */
   ReadCall(
@@ -37,6 +40,7 @@ final class ReadCall extends FlowControlledCall<ReadResp> {
       Executor executor,
       EventStore store,
       EventCursor cursor,
+      EventFilter filter,
       String stream,
       long count,
       boolean compatibility,
@@ -44,6 +48,7 @@ final class ReadCall extends FlowControlledCall<ReadResp> {
     super(out, executor);
     this.store = store;
     this.cursor = cursor;
+    this.filter = filter;
     this.stream = stream;
     this.remaining = count;
     this.compatibility = compatibility;
@@ -56,7 +61,9 @@ final class ReadCall extends FlowControlledCall<ReadResp> {
       finish();
       return false;
     }
-    List<ResolvedEvent> page = cursor.next((int) Math.min(PAGE, remaining));
+    // A filter may skip whole pages: each step still reads one page, so a long scan never holds
+    // a request thread for long.
+    List<ResolvedEvent> page = cursor.next(filter == null ? (int) Math.min(PAGE, remaining) : PAGE);
     if (page == null) {
       out.onNext(
           ReadResp.newBuilder()
@@ -68,13 +75,16 @@ final class ReadCall extends FlowControlledCall<ReadResp> {
       return false;
     }
     for (ResolvedEvent e : page) {
+      if (filter != null && (remaining <= 0 || !filter.test(e.original()))) {
+        continue;
+      }
+      remaining--;
       long revision = e.original().revision();
       if (firstRevision < 0 || revision < firstRevision) {
         firstRevision = revision;
       }
       out.onNext(Wire.streamsReadResp(e, uuidAsString));
     }
-    remaining -= page.size();
     if (page.isEmpty()) {
       finish();
       return false;

@@ -98,6 +98,7 @@ final class StreamsService extends StreamsGrpc.StreamsImplBase {
                 executor,
                 store,
                 cursor,
+                null,
                 stream,
                 Wire.unsigned(o.getCount()),
                 compatibility,
@@ -132,15 +133,12 @@ final class StreamsService extends StreamsGrpc.StreamsImplBase {
               case END -> EventStore.END;
               case POSITION -> Wire.unsigned(a.getPosition().getCommitPosition());
             };
-        EventCursor cursor = EventCursor.all(store, from, forwards);
-        if (filter != null) {
-          cursor = EventCursor.filtered(cursor, filter);
-        }
         new ReadCall(
                 out,
                 executor,
                 store,
-                cursor,
+                EventCursor.all(store, from, forwards),
+                filter,
                 null,
                 Wire.unsigned(o.getCount()),
                 compatibility,

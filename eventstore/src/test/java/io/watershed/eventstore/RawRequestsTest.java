@@ -197,6 +197,51 @@ class RawRequestsTest {
   }
 
   @Test
+  void filteredReadsOfAllReturnOnlyMatchingEventsUpToTheCount() throws Exception {
+    for (int i = 0; i < 600; i++) {
+      String type = i % 3 == 0 ? "Kept" : "Other";
+      f.client
+          .appendToStream(
+              "mixed-" + (i % 7),
+              io.kurrent.dbclient.EventData.builderAsJson(type, ("{\"i\":" + i + "}").getBytes())
+                  .build())
+          .get();
+    }
+    Iterator<ReadResp> it =
+        StreamsGrpc.newBlockingStub(channel)
+            .read(
+                ReadReq.newBuilder()
+                    .setOptions(
+                        ReadReq.Options.newBuilder()
+                            .setAll(
+                                ReadReq.Options.AllOptions.newBuilder()
+                                    .setStart(Shared.Empty.getDefaultInstance()))
+                            .setCount(150)
+                            .setFilter(
+                                ReadReq.Options.FilterOptions.newBuilder()
+                                    .setEventType(
+                                        ReadReq.Options.FilterOptions.Expression.newBuilder()
+                                            .addPrefix("Kep")
+                                            .addPrefix("Kept"))
+                                    .setCount(Shared.Empty.getDefaultInstance()))
+                            .setUuidOption(
+                                ReadReq.Options.UUIDOption.newBuilder()
+                                    .setStructured(Shared.Empty.getDefaultInstance())))
+                    .build());
+    List<String> data = new ArrayList<>();
+    while (it.hasNext()) {
+      ReadResp r = it.next();
+      if (r.hasEvent()) {
+        assertThat(r.getEvent().getEvent().getMetadataMap()).containsEntry("type", "Kept");
+        data.add(r.getEvent().getEvent().getData().toStringUtf8());
+      }
+    }
+    assertThat(data).hasSize(150);
+    assertThat(data.get(0)).isEqualTo("{\"i\":0}");
+    assertThat(data.get(149)).isEqualTo("{\"i\":447}");
+  }
+
+  @Test
   void malformedAppendsGetInvalidArgumentAndTheDoorGoesOn() throws Exception {
     // an event before the options
     assertThat(
