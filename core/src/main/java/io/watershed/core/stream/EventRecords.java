@@ -4,6 +4,7 @@ import io.watershed.log.format.CompressionType;
 import io.watershed.log.format.Header;
 import io.watershed.log.format.Record;
 import io.watershed.log.format.RecordBatchBuilder;
+import io.watershed.log.format.RecordLayout;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -119,7 +120,7 @@ final class EventRecords {
     ByteBuffer idb = ByteBuffer.wrap(id);
     byte[] data = r.value() == null ? EMPTY : r.valueBytes();
     return new RecordedEvent(
-        StandardCharsets.UTF_8.decode(r.key().duplicate()).toString(),
+        RecordLayout.utf8(r.key()),
         ByteBuffer.wrap(revision).getLong(),
         r.offset(),
         new UUID(idb.getLong(), idb.getLong()),

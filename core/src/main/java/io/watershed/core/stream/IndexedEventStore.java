@@ -238,7 +238,7 @@ public final class IndexedEventStore implements EventStore {
     long started = System.nanoTime();
     while (from < end) {
       List<RecordedEvent> page = new ArrayList<>();
-      long next = readLog(from, end, page);
+      long next = readLog(from, end, page, Integer.MAX_VALUE);
       if (next <= from) {
         break;
       }
@@ -257,15 +257,16 @@ public final class IndexedEventStore implements EventStore {
   }
 
   /**
-   * Reads events at positions [from, end) from the log into {@code out}, a slice at a time; returns
-   * the position after the last record read (records that are not events are skipped).
+   * Reads events at positions [from, end) from the log into {@code out}, one slice, whole batches,
+   * until {@code out} holds {@code max} events; returns the position after the last record read
+   * (records that are not events are skipped).
    */
-  private long readLog(long from, long end, List<RecordedEvent> out) {
+  private long readLog(long from, long end, List<RecordedEvent> out, int max) {
     try (LogSlice slice = log.read(from, READ_BYTES, true)) {
       ByteBuffer b = slice.readWholeBatches();
       long next = from;
       int at = b.position();
-      while (at < b.limit()) {
+      while (at < b.limit() && out.size() < max) {
         for (Record r : RecordLayout.readRecords(b, at)) {
           if (r.offset() >= from && r.offset() < end) {
             RecordedEvent e = EventRecords.event(r);
@@ -797,7 +798,7 @@ public final class IndexedEventStore implements EventStore {
       long pos = Math.max(fromPosition, start);
       while (pos < end && out.size() < maxCount) {
         List<RecordedEvent> page = new ArrayList<>();
-        long next = readLog(pos, end, page);
+        long next = readLog(pos, end, page, maxCount - out.size());
         for (RecordedEvent e : page) {
           if (out.size() < maxCount && visible(e, seen, now)) {
             out.add(new ResolvedEvent(e, null));
@@ -816,7 +817,7 @@ public final class IndexedEventStore implements EventStore {
       List<RecordedEvent> window = new ArrayList<>();
       long pos = from;
       while (pos < to) {
-        long next = readLog(pos, to, window);
+        long next = readLog(pos, to, window, Integer.MAX_VALUE);
         if (next <= pos) {
           break;
         }

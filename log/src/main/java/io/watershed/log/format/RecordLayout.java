@@ -113,7 +113,7 @@ public final class RecordLayout {
             throw new CorruptBatchException("null header key in record " + i);
           }
           ByteBuffer hv = readBytes(r);
-          headers.add(new Header(StandardCharsets.UTF_8.decode(hk).toString(), toArray(hv)));
+          headers.add(new Header(utf8(hk), toArray(hv)));
         }
         if (r.hasRemaining()) {
           throw new CorruptBatchException("record " + i + " has " + r.remaining() + " extra bytes");
@@ -129,6 +129,21 @@ public final class RecordLayout {
       throw new CorruptBatchException(
           records.remaining() + " bytes after the last of " + count + " records");
     }
+  }
+
+  /**
+   * The UTF-8 text of the bytes between {@code b}'s position and limit (not moving them). For the
+   * heap buffers records are read into this takes the JDK's fast path, which a {@code
+   * CharsetDecoder} does not.
+   */
+  public static String utf8(ByteBuffer b) {
+    if (b.hasArray()) {
+      return new String(
+          b.array(), b.arrayOffset() + b.position(), b.remaining(), StandardCharsets.UTF_8);
+    }
+    byte[] copy = new byte[b.remaining()];
+    b.duplicate().get(copy);
+    return new String(copy, StandardCharsets.UTF_8);
   }
 
   private static ByteBuffer readBytes(ByteBuffer r) {
