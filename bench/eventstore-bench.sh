@@ -6,7 +6,8 @@
 #
 #   bench/eventstore-bench.sh [ROUNDS]      (default 3 rounds; a fresh data directory each)
 #
-# Per round (bench/eventstore/EventStoreLoad.java): APPENDS single-event appends with an exact
+# Per round, after a warm-up pass of the same load (WARMUP_APPENDS, WARMUP_BATCHES; not measured)
+# against the same server (bench/eventstore/EventStoreLoad.java): APPENDS single-event appends with an exact
 # expected revision from WRITERS concurrent writers over STREAMS streams; BATCHES appends of 100
 # events; every stream read forwards; $all read forwards. No EventStoreDB can be fetched from the
 # package registries this machine may use, so the peer figure is EventStoreDB's published one
@@ -18,6 +19,9 @@ APPENDS=${APPENDS:-300000}
 STREAMS=${STREAMS:-100000}
 WRITERS=${WRITERS:-64}
 BATCHES=${BATCHES:-5000}
+# Both JVMs (server and client) warm up on a first pass of the same load, not measured.
+WARMUP_APPENDS=${WARMUP_APPENDS:-100000}
+WARMUP_BATCHES=${WARMUP_BATCHES:-1000}
 PORT=39213
 HTTP_PORT=39280
 
@@ -67,6 +71,9 @@ for round in $(seq 1 "$ROUNDS"); do
     if { exec 3<>"/dev/tcp/127.0.0.1/$PORT"; } 2>/dev/null; then exec 3<&-; break; fi
     sleep 0.1
   done
+  "$JAVA" -cp "$LIB/*" bench/eventstore/EventStoreLoad.java \
+    "esdb://127.0.0.1:$PORT?tls=false" "$WARMUP_APPENDS" "$STREAMS" "$WRITERS" "$WARMUP_BATCHES" \
+    >"$WORK/eventstore-warmup-$round.txt"
   "$JAVA" -cp "$LIB/*" bench/eventstore/EventStoreLoad.java \
     "esdb://127.0.0.1:$PORT?tls=false" "$APPENDS" "$STREAMS" "$WRITERS" "$BATCHES" \
     >"$OUT/eventstore-$round.txt"
