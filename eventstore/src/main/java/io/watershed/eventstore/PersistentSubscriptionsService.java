@@ -89,32 +89,7 @@ final class PersistentSubscriptionsService
     String group = o.getGroupName();
     EventFilter f = filter;
     Unary.answer(
-        () ->
-            groups.create(
-                stream,
-                group,
-                new PersistentSubscriptionSettings(
-                    s.getResolveLinks(),
-                    start,
-                    s.getMessageTimeoutCase()
-                            == Persistent.CreateReq.Settings.MessageTimeoutCase
-                                .MESSAGE_TIMEOUT_TICKS
-                        ? ticksToMillis(s.getMessageTimeoutTicks())
-                        : s.getMessageTimeoutMs(),
-                    s.getMaxRetryCount(),
-                    s.getLiveBufferSize(),
-                    s.getReadBatchSize(),
-                    s.getHistoryBufferSize(),
-                    s.getCheckpointAfterCase()
-                            == Persistent.CreateReq.Settings.CheckpointAfterCase
-                                .CHECKPOINT_AFTER_TICKS
-                        ? ticksToMillis(s.getCheckpointAfterTicks())
-                        : s.getCheckpointAfterMs(),
-                    s.getMinCheckpointCount(),
-                    s.getMaxCheckpointCount(),
-                    s.getMaxSubscriberCount(),
-                    strategy(s.getConsumerStrategy(), s.getNamedConsumerStrategy().getNumber()),
-                    f)),
+        () -> groups.create(stream, group, settings(s, start, f)),
         x -> Persistent.CreateResp.getDefaultInstance(),
         stream,
         group,
@@ -166,27 +141,9 @@ final class PersistentSubscriptionsService
                         groups.update(
                             stream,
                             group,
-                            new PersistentSubscriptionSettings(
-                                s.getResolveLinks(),
+                            settings(
+                                sameAsCreate(s),
                                 start == null ? current.settings().startFrom() : start,
-                                s.getMessageTimeoutCase()
-                                        == Persistent.UpdateReq.Settings.MessageTimeoutCase
-                                            .MESSAGE_TIMEOUT_TICKS
-                                    ? ticksToMillis(s.getMessageTimeoutTicks())
-                                    : s.getMessageTimeoutMs(),
-                                s.getMaxRetryCount(),
-                                s.getLiveBufferSize(),
-                                s.getReadBatchSize(),
-                                s.getHistoryBufferSize(),
-                                s.getCheckpointAfterCase()
-                                        == Persistent.UpdateReq.Settings.CheckpointAfterCase
-                                            .CHECKPOINT_AFTER_TICKS
-                                    ? ticksToMillis(s.getCheckpointAfterTicks())
-                                    : s.getCheckpointAfterMs(),
-                                s.getMinCheckpointCount(),
-                                s.getMaxCheckpointCount(),
-                                s.getMaxSubscriberCount(),
-                                strategy("", s.getNamedConsumerStrategy().getNumber()),
                                 current.settings().filter()))),
         x -> Persistent.UpdateResp.getDefaultInstance(),
         stream,
@@ -282,6 +239,48 @@ final class PersistentSubscriptionsService
   @Override
   public StreamObserver<Persistent.ReadReq> read(StreamObserver<Persistent.ReadResp> out) {
     return new PersistentReadCall(groups, out, executor);
+  }
+
+  /**
+   * A group's settings as a create request gives them, starting at {@code start}. The strategy
+   * comes in the deprecated enum from most clients.
+   */
+  @SuppressWarnings("deprecation")
+  private static PersistentSubscriptionSettings settings(
+      Persistent.CreateReq.Settings s, long start, EventFilter filter) {
+    return new PersistentSubscriptionSettings(
+        s.getResolveLinks(),
+        start,
+        s.getMessageTimeoutCase()
+                == Persistent.CreateReq.Settings.MessageTimeoutCase.MESSAGE_TIMEOUT_TICKS
+            ? ticksToMillis(s.getMessageTimeoutTicks())
+            : s.getMessageTimeoutMs(),
+        s.getMaxRetryCount(),
+        s.getLiveBufferSize(),
+        s.getReadBatchSize(),
+        s.getHistoryBufferSize(),
+        s.getCheckpointAfterCase()
+                == Persistent.CreateReq.Settings.CheckpointAfterCase.CHECKPOINT_AFTER_TICKS
+            ? ticksToMillis(s.getCheckpointAfterTicks())
+            : s.getCheckpointAfterMs(),
+        s.getMinCheckpointCount(),
+        s.getMaxCheckpointCount(),
+        s.getMaxSubscriberCount(),
+        strategy(s.getConsumerStrategy(), s.getNamedConsumerStrategy().getNumber()),
+        filter);
+  }
+
+  /**
+   * An update's settings read as a create's: {@code UpdateReq.Settings} has the fields of {@code
+   * CreateReq.Settings} but {@code consumer_strategy} (16), with the same numbers and types, so its
+   * bytes parse as one.
+   */
+  private static Persistent.CreateReq.Settings sameAsCreate(Persistent.UpdateReq.Settings s) {
+    try {
+      return Persistent.CreateReq.Settings.parseFrom(s.toByteString());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("unreadable subscription settings", e);
+    }
   }
 
   private static int ticksToMillis(long ticks) {
