@@ -47,6 +47,7 @@ public final class EventStoreFrontDoor implements AutoCloseable {
   private final EventStore store;
   private final PersistentSubscriptions groups;
   private final ExecutorService executor;
+  private final StreamWatchers watchers = new StreamWatchers();
   private Server server;
 
   public EventStoreFrontDoor(
@@ -86,12 +87,14 @@ public final class EventStoreFrontDoor implements AutoCloseable {
     CoalescingExecutor answers = new CoalescingExecutor(executor);
     b.addService(
             ServerInterceptors.intercept(
-                new StreamsService(store, executor, answers, config.maxAppendBytes()), peers))
+                new StreamsService(store, watchers, executor, answers, config.maxAppendBytes()),
+                peers))
         .addService(
             ServerInterceptors.intercept(
                 new PersistentSubscriptionsService(groups, answers), peers))
         .addService(new ServerFeaturesService(config.serverVersion()))
         .addService(new GossipService(UUID.randomUUID(), config.advertisedHost(), this::port));
+    store.addListener(watchers);
     server = b.build().start();
     LOG.info(
         "Event-store door (KurrentDB gRPC, {}) listening on {}:{}",
@@ -112,6 +115,7 @@ public final class EventStoreFrontDoor implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
+    store.removeListener(watchers);
     if (server != null) {
       server.shutdown();
       try {

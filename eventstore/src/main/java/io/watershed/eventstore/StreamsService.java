@@ -30,6 +30,7 @@ final class StreamsService extends StreamsGrpc.StreamsImplBase {
   static final int DEFAULT_FILTER_WINDOW = 32;
 
   private final EventStore store;
+  private final StreamWatchers watchers;
   private final Executor executor;
   private final Executor answers;
   private final int maxAppendBytes;
@@ -38,8 +39,14 @@ final class StreamsService extends StreamsGrpc.StreamsImplBase {
    * @param executor where reads run (they may block on disk)
    * @param answers where answers to writes are sent from
    */
-  StreamsService(EventStore store, Executor executor, Executor answers, int maxAppendBytes) {
+  StreamsService(
+      EventStore store,
+      StreamWatchers watchers,
+      Executor executor,
+      Executor answers,
+      int maxAppendBytes) {
     this.store = store;
+    this.watchers = watchers;
     this.executor = executor;
     this.answers = answers;
     this.maxAppendBytes = maxAppendBytes;
@@ -83,7 +90,8 @@ final class StreamsService extends StreamsGrpc.StreamsImplBase {
                 case REVISION -> Wire.unsigned(s.getRevision()) + 1;
               };
           EventCursor cursor = EventCursor.stream(store, stream, from, true, o.getResolveLinks());
-          new SubscriptionCall(out, executor, store, cursor, false, null, 1, uuidAsString).start();
+          new SubscriptionCall(out, executor, watchers, stream, cursor, null, 1, uuidAsString)
+              .start();
           return;
         }
         long from =
@@ -118,9 +126,9 @@ final class StreamsService extends StreamsGrpc.StreamsImplBase {
           new SubscriptionCall(
                   out,
                   executor,
-                  store,
+                  watchers,
+                  null,
                   EventCursor.all(store, from, true),
-                  true,
                   filter,
                   interval,
                   uuidAsString)

@@ -3,7 +3,6 @@ package io.watershed.eventstore;
 import io.grpc.stub.StreamObserver;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.ReadResp;
 import io.watershed.core.stream.EventFilter;
-import io.watershed.core.stream.EventStore;
 import io.watershed.core.stream.ResolvedEvent;
 import java.util.List;
 import java.util.UUID;
@@ -24,7 +23,8 @@ import java.util.concurrent.Executor;
  * looked at, so a client can resume after events the filter skipped.
  */
 final class SubscriptionCall extends FlowControlledCall<ReadResp> {
-  private final EventStore store;
+  private final StreamWatchers watchers;
+  private final String stream;
   private final EventCursor cursor;
   private final boolean all;
   private final EventFilter filter;
@@ -37,27 +37,29 @@ final class SubscriptionCall extends FlowControlledCall<ReadResp> {
   private long lastSeen = -1;
 
   /**
-   * @param all whether this is a subscription to {@code $all}
+   * @param watchers where the call waits for news of its stream
+   * @param stream the stream subscribed to, or null for {@code $all}
    * @param filter for {@code $all}: which events to send, or null for all of them
    * @param checkpointInterval events looked at between checkpoints of a filtered subscription
    */
   SubscriptionCall(
       StreamObserver<ReadResp> out,
       Executor executor,
-      EventStore store,
+      StreamWatchers watchers,
+      String stream,
       EventCursor cursor,
-      boolean all,
       EventFilter filter,
       int checkpointInterval,
       boolean uuidAsString) {
     super(out, executor);
-    this.store = store;
+    this.watchers = watchers;
+    this.stream = stream;
     this.cursor = cursor;
-    this.all = all;
+    this.all = stream == null;
     this.filter = filter;
     this.checkpointInterval = Math.max(1, checkpointInterval);
     this.uuidAsString = uuidAsString;
-    store.addListener(listener);
+    watchers.watch(stream, listener);
   }
 
   @Override
@@ -123,6 +125,6 @@ final class SubscriptionCall extends FlowControlledCall<ReadResp> {
 
   @Override
   protected void onFinished() {
-    store.removeListener(listener);
+    watchers.unwatch(stream, listener);
   }
 }

@@ -211,6 +211,49 @@ class StreamsTest {
         .isInstanceOf(WrongExpectedVersionException.class);
   }
 
+  @Test
+  void liveSubscriptionsHearOnlyOfTheirStreamIncludingProjections() throws Exception {
+    java.util.concurrent.LinkedBlockingQueue<String> category =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    java.util.concurrent.LinkedBlockingQueue<String> one =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    io.kurrent.dbclient.Subscription a =
+        f.client
+            .subscribeToStream(
+                "$ce-cart",
+                listener(category),
+                io.kurrent.dbclient.SubscribeToStreamOptions.get().fromEnd().resolveLinkTos())
+            .get();
+    io.kurrent.dbclient.Subscription b =
+        f.client
+            .subscribeToStream(
+                "cart-2",
+                listener(one),
+                io.kurrent.dbclient.SubscribeToStreamOptions.get().fromEnd())
+            .get();
+    for (int i = 0; i < 20; i++) {
+      f.client.appendToStream("noise-" + i, json("N", "{}")).get();
+    }
+    f.client.appendToStream("cart-1", json("Added", "{}")).get();
+    f.client.appendToStream("cart-2", json("Added", "{}")).get();
+    assertThat(category.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("cart-1/0");
+    assertThat(category.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("cart-2/0");
+    assertThat(one.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("cart-2/0");
+    assertThat(one.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS)).isNull();
+    a.stop();
+    b.stop();
+  }
+
+  private static io.kurrent.dbclient.SubscriptionListener listener(
+      java.util.concurrent.BlockingQueue<String> got) {
+    return new io.kurrent.dbclient.SubscriptionListener() {
+      @Override
+      public void onEvent(io.kurrent.dbclient.Subscription s, ResolvedEvent e) {
+        got.add(e.getEvent().getStreamId() + "/" + e.getEvent().getRevision());
+      }
+    };
+  }
+
   private static List<Long> revisions(ReadResult r) {
     return r.getEvents().stream().map(e -> e.getOriginalEvent().getRevision()).toList();
   }

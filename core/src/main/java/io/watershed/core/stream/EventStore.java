@@ -1,7 +1,9 @@
 package io.watershed.core.stream;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Streams of events in one global order, {@code $all}: the protocol-free model behind the
@@ -69,11 +71,13 @@ public interface EventStore extends AutoCloseable {
 
   /**
    * Registers a callback run (on the store's thread; it must not block) each time {@link
-   * #endPosition()} advances, so subscriptions can read what is new.
+   * #endPosition()} advances, so subscriptions can read what is new. It is given the streams whose
+   * last revision moved (projection and {@code $$} streams included; possibly none), so that a
+   * subscription to one stream need not look when others change.
    */
-  void addListener(Runnable onAppended);
+  void addListener(Consumer<Set<String>> onAppended);
 
-  void removeListener(Runnable onAppended);
+  void removeListener(Consumer<Set<String>> onAppended);
 
   @Override
   void close();

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +37,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -131,7 +133,7 @@ public final class IndexedEventStore implements EventStore {
   private final Map<UUID, Placed> recentIds = new ConcurrentHashMap<>();
 
   private final ArrayDeque<UUID> recentOrder = new ArrayDeque<>();
-  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Set<String>>> listeners = new CopyOnWriteArrayList<>();
   private volatile long endPosition;
   private volatile EventStoreException failure;
   private ScheduledExecutorService scavenger;
@@ -476,9 +478,10 @@ public final class IndexedEventStore implements EventStore {
       applied.add(s);
       next = s.result.lastOffset() + 1;
     }
+    Set<String> touched = Set.of();
     if (!applied.isEmpty()) {
       try {
-        apply(written, next);
+        touched = apply(written, next);
       } catch (RuntimeException e) {
         for (Submitted s : applied) {
           s.failure = e;
@@ -490,9 +493,9 @@ public final class IndexedEventStore implements EventStore {
       }
     }
     // Subscriptions hear of the events before their appenders do.
-    for (Runnable l : listeners) {
+    for (Consumer<Set<String>> l : listeners) {
       try {
-        l.run();
+        l.accept(touched);
       } catch (RuntimeException e) {
         LOG.warn("An event-store listener failed: {}", e.toString());
       }
@@ -522,8 +525,10 @@ public final class IndexedEventStore implements EventStore {
   /**
    * Indexes {@code events} (in log order) and moves the checkpoint to {@code next}. Runs on the
    * indexing thread, or during open before anything else.
+   *
+   * @return the streams whose heads moved (projections and {@code $$} streams included)
    */
-  private void apply(List<RecordedEvent> events, long next) {
+  private Set<String> apply(List<RecordedEvent> events, long next) {
     StreamIndex.Changes changes = index.changes();
     Map<String, Head> touched = new LinkedHashMap<>();
     long[] nextId = {index.nextStreamId()};
@@ -572,6 +577,7 @@ public final class IndexedEventStore implements EventStore {
       metadataChanged.forEach(metadataCache::remove);
     }
     endPosition = next;
+    return Collections.unmodifiableSet(touched.keySet());
   }
 
   private void link(
@@ -1029,12 +1035,12 @@ public final class IndexedEventStore implements EventStore {
   }
 
   @Override
-  public void addListener(Runnable onAppended) {
+  public void addListener(Consumer<Set<String>> onAppended) {
     listeners.add(onAppended);
   }
 
   @Override
-  public void removeListener(Runnable onAppended) {
+  public void removeListener(Consumer<Set<String>> onAppended) {
     listeners.remove(onAppended);
   }
 

@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -78,7 +79,7 @@ public final class PersistentSubscriptions implements AutoCloseable {
   private final EventStore store;
   private final ScheduledExecutorService executor;
   private final Map<String, Group> groups = new LinkedHashMap<>();
-  private final Runnable onAppended;
+  private final java.util.function.Consumer<Set<String>> onAppended;
   private final AtomicLong connectionIds = new AtomicLong();
   private boolean closed;
 
@@ -91,7 +92,7 @@ public final class PersistentSubscriptions implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.onAppended = () -> executor.execute(this::pumpAll);
+    this.onAppended = streams -> executor.execute(this::pumpAll);
   }
 
   /** Loads the groups defined in {@code store} and starts delivering. */

@@ -333,11 +333,17 @@ class IndexedEventStoreTest {
   @Test
   void listenersHearOfEveryAppend() {
     AtomicInteger calls = new AtomicInteger();
-    store.addListener(calls::incrementAndGet);
+    List<String> streams = new java.util.concurrent.CopyOnWriteArrayList<>();
+    store.addListener(
+        touched -> {
+          calls.incrementAndGet();
+          streams.addAll(touched);
+        });
     long before = store.endPosition();
     append("s-6", ExpectedRevision.ANY, event("T", "a"), event("T", "b"));
     assertThat(store.endPosition()).isEqualTo(before + 2);
     assertThat(calls.get()).isGreaterThanOrEqualTo(1);
+    assertThat(streams).contains("s-6", "$et-T");
   }
 
   @Test
