@@ -23,7 +23,6 @@ BATCHES=${BATCHES:-5000}
 WARMUP_APPENDS=${WARMUP_APPENDS:-100000}
 WARMUP_BATCHES=${WARMUP_BATCHES:-1000}
 PORT=39213
-HTTP_PORT=39280
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=../bin/lib/jdk.sh
@@ -65,7 +64,7 @@ for round in $(seq 1 "$ROUNDS"); do
   rm -rf "$dir"
   mkdir -p "$dir"
   bin/watershed server --data-dir "$dir/data" --bind-host 127.0.0.1 --kafka-port 0 --kinesis-port 0 \
-    --eventstore-port "$PORT" --http-port "$HTTP_PORT" >"$dir/server.log" 2>&1 &
+    --eventstore-port "$PORT" --http-port 0 >"$dir/server.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 300); do
     if { exec 3<>"/dev/tcp/127.0.0.1/$PORT"; } 2>/dev/null; then exec 3<&-; break; fi
