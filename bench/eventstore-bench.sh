@@ -70,11 +70,13 @@ for round in $(seq 1 "$ROUNDS"); do
     if { exec 3<>"/dev/tcp/127.0.0.1/$PORT"; } 2>/dev/null; then exec 3<&-; break; fi
     sleep 0.1
   done
+  # bin/watershed execs the JVM, so the pid of the server process is the launcher's
+  SERVER_PID=$PID
   "$JAVA" -cp "$LIB/*" bench/eventstore/EventStoreLoad.java \
     "esdb://127.0.0.1:$PORT?tls=false" "$WARMUP_APPENDS" "$STREAMS" "$WRITERS" "$WARMUP_BATCHES" \
     >"$WORK/eventstore-warmup-$round.txt"
   "$JAVA" -cp "$LIB/*" bench/eventstore/EventStoreLoad.java \
-    "esdb://127.0.0.1:$PORT?tls=false" "$APPENDS" "$STREAMS" "$WRITERS" "$BATCHES" \
+    "esdb://127.0.0.1:$PORT?tls=false" "$APPENDS" "$STREAMS" "$WRITERS" "$BATCHES" "$SERVER_PID" \
     >"$OUT/eventstore-$round.txt"
   awk '/^VmHWM/ {printf "server_peak_rss_mb %.0f\n", $2 / 1024}' "/proc/$PID/status" \
     >>"$OUT/eventstore-$round.txt"

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * "metric value" lines.
  *
  * <pre>java -cp 'bench/work/eventstore-client-lib/*' bench/eventstore/EventStoreLoad.java \
- *     CONNECTION_STRING APPENDS STREAMS WRITERS BATCHES</pre>
+ *     CONNECTION_STRING APPENDS STREAMS WRITERS BATCHES [SERVER_PID]</pre>
  *
  * <ol>
  *   <li>single-event appends with an exact expected revision, {@code WRITERS} in flight, spread
@@ -33,6 +33,56 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ol>
  */
 public final class EventStoreLoad {
+  /**
+   * CPU time spent per operation by this client and, given its pid, by the server (from {@code
+   * /proc/<pid>/stat}, in clock ticks of 10 ms): on two shared cores, what each side spends is
+   * what decides throughput, and it drifts far less than wall-clock rates.
+   */
+  static final class CpuMeter {
+    private final long serverPid;
+    private long server0;
+    private long client0;
+
+    CpuMeter(long serverPid) {
+      this.serverPid = serverPid;
+      reset();
+    }
+
+    void reset() {
+      server0 = serverTicks();
+      client0 = clientNanos();
+    }
+
+    private long serverTicks() {
+      if (serverPid < 0) {
+        return 0;
+      }
+      try {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + serverPid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      } catch (java.io.IOException e) {
+        return 0;
+      }
+    }
+
+    private static long clientNanos() {
+      return ((com.sun.management.OperatingSystemMXBean)
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+          .getProcessCpuTime();
+    }
+
+    void report(String phase, long ops) {
+      if (ops <= 0) {
+        return;
+      }
+      System.out.printf("%s_client_cpu_us %.1f%n", phase, (clientNanos() - client0) / 1e3 / ops);
+      if (serverPid >= 0) {
+        System.out.printf("%s_server_cpu_us %.1f%n", phase, (serverTicks() - server0) * 1e4 / ops);
+      }
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     EventStoreDBClient client =
         EventStoreDBClient.create(EventStoreDBConnectionString.parseOrThrow(args[0]));
@@ -52,6 +102,7 @@ public final class EventStoreLoad {
     AtomicLong failures = new AtomicLong();
     // Stream s is written only when no append to it is in flight: one lock bit per stream.
     boolean[] busy = new boolean[streams];
+    CpuMeter cpu = new CpuMeter(args.length > 5 ? Long.parseLong(args[5]) : -1);
     long start = System.nanoTime();
     int next = 0;
     for (int i = 0; i < appends; i++) {
@@ -100,8 +151,10 @@ public final class EventStoreLoad {
     System.out.printf("append_p99_ms %.2f%n", latencies[(int) (appends * 0.99)] / 1e6);
     System.out.printf("append_p999_ms %.2f%n", latencies[(int) (appends * 0.999)] / 1e6);
     System.out.printf("append_failures %d%n", failures.get());
+    cpu.report("append", appends);
 
     // 2. Batch appends of 100 events.
+    cpu.reset();
     start = System.nanoTime();
     List<CompletableFuture<?>> pending = new ArrayList<>();
     for (int b = 0; b < batches; b++) {
@@ -119,11 +172,13 @@ public final class EventStoreLoad {
     CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
     seconds = (System.nanoTime() - start) / 1e9;
     System.out.printf("batch_append_events_per_s %.0f%n", batches * 100 / seconds);
+    cpu.report("batch_append", batches * 100L);
 
     // 3. Every stream of step 1 read forwards.
     Semaphore reads = new Semaphore(16);
     AtomicLong read = new AtomicLong();
     pending.clear();
+    cpu.reset();
     start = System.nanoTime();
     for (int s = 0; s < streams; s++) {
       reads.acquire();
@@ -143,9 +198,11 @@ public final class EventStoreLoad {
     seconds = (System.nanoTime() - start) / 1e9;
     System.out.printf("stream_read_events_per_s %.0f%n", read.get() / seconds);
     System.out.printf("stream_read_events %d%n", read.get());
+    cpu.report("stream_read", read.get());
 
     // 4. $all forwards from the start.
     long all = 0;
+    cpu.reset();
     start = System.nanoTime();
     Position from = new Position(0, 0);
     while (true) {
@@ -165,6 +222,7 @@ public final class EventStoreLoad {
     seconds = (System.nanoTime() - start) / 1e9;
     System.out.printf("all_read_events_per_s %.0f%n", all / seconds);
     System.out.printf("all_read_events %d%n", all);
+    cpu.report("all_read", all);
     client.shutdown().get();
   }
 }
