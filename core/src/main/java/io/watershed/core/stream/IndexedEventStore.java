@@ -752,6 +752,7 @@ public final class IndexedEventStore implements EventStore {
         Math.max(md.truncateBefore(), md.maxCount() > 0 ? h.lastRevision() - md.maxCount() + 1 : 0);
     long now = clock.getAsLong();
     boolean links = Projections.isProjection(stream);
+    BatchReader reader = new BatchReader();
     List<ResolvedEvent> out = new ArrayList<>();
     long revision;
     if (forwards) {
@@ -773,7 +774,7 @@ public final class IndexedEventStore implements EventStore {
         if (entry.revision() < firstVisible || entry.revision() > h.lastRevision()) {
           continue;
         }
-        RecordedEvent e = eventAt(entry.position());
+        RecordedEvent e = reader.eventAt(entry.position());
         if (e == null) {
           continue;
         }
@@ -888,26 +889,63 @@ public final class IndexedEventStore implements EventStore {
 
   /** The event at {@code position} of {@code $all}, or null when it is gone or not an event. */
   private RecordedEvent eventAt(long position) {
-    if (position < log.logStartOffset()) {
-      return null;
-    }
-    try (LogSlice slice = log.read(position, 64 << 10, true)) {
-      ByteBuffer b = slice.readWholeBatches();
-      int at = b.position();
-      while (at < b.limit()) {
-        if (RecordBatchLayout.lastOffset(b, at) >= position) {
-          for (Record r : RecordLayout.readRecords(b, at)) {
-            if (r.offset() == position) {
-              return EventRecords.event(r);
-            }
-          }
-          return null;
+    return new BatchReader().eventAt(position);
+  }
+
+  /**
+   * Random reads of {@code $all} for one call: reads just the batch that holds a position, and
+   * keeps the last batch read, so that the events of one append (one batch) read one after the
+   * other cost one read and one decode. Not thread-safe; one per call.
+   */
+  private final class BatchReader {
+    private long first = -1;
+    private long last = -1;
+    private List<Record> records = List.of();
+
+    /** The event at {@code position}, or null when it is gone or not an event. */
+    RecordedEvent eventAt(long position) {
+      if (position < log.logStartOffset()) {
+        return null;
+      }
+      if (position < first || position > last) {
+        load(position);
+      }
+      int lo = 0;
+      int hi = records.size() - 1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        long o = records.get(mid).offset();
+        if (o == position) {
+          return EventRecords.event(records.get(mid));
+        } else if (o < position) {
+          lo = mid + 1;
+        } else {
+          hi = mid - 1;
         }
-        at += RecordBatchLayout.sizeInBytes(b, at);
       }
       return null;
-    } catch (IOException | LogException e) {
-      throw new EventStoreException("cannot read $all at " + position + ": " + e.getMessage(), e);
+    }
+
+    private void load(long position) {
+      // The smallest read still returns the whole batch that holds the position.
+      try (LogSlice slice = log.read(position, 1, true)) {
+        ByteBuffer b = slice.readWholeBatches();
+        int at = b.position();
+        while (at < b.limit() && RecordBatchLayout.lastOffset(b, at) < position) {
+          at += RecordBatchLayout.sizeInBytes(b, at);
+        }
+        if (at < b.limit()) {
+          first = RecordBatchLayout.baseOffset(b, at);
+          last = RecordBatchLayout.lastOffset(b, at);
+          records = RecordLayout.readRecords(b, at);
+        } else {
+          first = position;
+          last = position;
+          records = List.of();
+        }
+      } catch (IOException | LogException e) {
+        throw new EventStoreException("cannot read $all at " + position + ": " + e.getMessage(), e);
+      }
     }
   }
 
