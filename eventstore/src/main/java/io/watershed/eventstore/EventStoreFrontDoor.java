@@ -4,6 +4,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.watershed.core.metrics.RequestObserver;
 import io.watershed.core.stream.EventStore;
 import io.watershed.core.stream.PersistentSubscriptions;
 import java.io.IOException;
@@ -48,6 +49,8 @@ public final class EventStoreFrontDoor implements AutoCloseable {
   private final PersistentSubscriptions groups;
   private final ExecutorService executor;
   private final StreamWatchers watchers = new StreamWatchers();
+  private final ConnectionCounter connections = new ConnectionCounter();
+  private volatile RequestObserver requestObserver = RequestObserver.NONE;
   private Server server;
 
   public EventStoreFrontDoor(
@@ -74,7 +77,9 @@ public final class EventStoreFrontDoor implements AutoCloseable {
             .maxInboundMessageSize(config.maxInboundMessageBytes())
             .maxInboundMetadataSize(64 << 10)
             .permitKeepAliveTime(1, TimeUnit.SECONDS)
-            .permitKeepAliveWithoutCalls(true);
+            .permitKeepAliveWithoutCalls(true)
+            .addTransportFilter(connections)
+            .intercept(new CallObserver(() -> requestObserver));
     if (config.tls()) {
       Path[] files =
           config.certFile() != null
@@ -101,6 +106,16 @@ public final class EventStoreFrontDoor implements AutoCloseable {
         config.tls() ? "TLS" : "plaintext",
         config.bindHost(),
         port());
+  }
+
+  /** Told about every finished call (for metrics); set before {@link #start()}. */
+  public void observeRequests(RequestObserver observer) {
+    this.requestObserver = observer;
+  }
+
+  /** Client connections open now. */
+  public int openConnections() {
+    return connections.open();
   }
 
   /** The bound port (once started). */

@@ -1,6 +1,7 @@
 package io.watershed.kafka;
 
 import io.watershed.core.metadata.TopicMetadata;
+import io.watershed.core.metrics.RequestObserver;
 import io.watershed.core.topic.TopicStore;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,6 +25,7 @@ public final class KafkaBroker implements AutoCloseable {
   private final AtomicInteger connections = new AtomicInteger();
   private final String clusterId;
   private volatile int boundPort;
+  private volatile RequestObserver requestObserver = RequestObserver.NONE;
 
   public KafkaBroker(KafkaConfig config, TopicStore topics) {
     this.config = config;
@@ -74,6 +76,15 @@ public final class KafkaBroker implements AutoCloseable {
 
   void bound(int port) {
     this.boundPort = port;
+  }
+
+  /** Told about every answered request (for metrics); set before the door starts. */
+  public void observeRequests(RequestObserver observer) {
+    this.requestObserver = observer;
+  }
+
+  RequestObserver requestObserver() {
+    return requestObserver;
   }
 
   public int openConnections() {

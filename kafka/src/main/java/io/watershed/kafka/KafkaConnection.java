@@ -48,6 +48,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     boolean done;
     Send send; // null when nothing is to be written (acks=0)
     ByteBuf raw; // a bare error response, for a request no schema can answer
+    final long receivedNanos = System.nanoTime();
+    String api = "Unknown"; // the API key's name once the header is read, for request metrics
+    boolean failed;
 
     Slot(ByteBuf frame) {
       this.frame = frame;
@@ -118,6 +121,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             false);
     slot.context = context;
     ApiKeys api = header.apiKey();
+    slot.api = api.name;
     if (api != ApiKeys.API_VERSIONS && !header.isApiVersionSupported()) {
       // A version the codec cannot parse (older or newer than it knows): no schema to answer
       // with, so the bare error. ApiVersions is parsed as v0 instead (KIP-511).
@@ -188,6 +192,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void fail(Slot slot, Throwable error) {
+    slot.failed = true;
     try {
       AbstractResponse response =
           slot.request.getErrorResponse(0, KafkaErrors.toApiException(error));
@@ -205,6 +210,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     ByteBuf out = ctx.alloc().buffer(10);
     out.writeInt(6).writeInt(correlationId).writeShort(error.code());
     slot.raw = out;
+    slot.failed = true;
     slot.done = true;
     drain();
   }
@@ -220,6 +226,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     boolean wrote = false;
     while (!pending.isEmpty() && pending.peekFirst().done) {
       Slot slot = pending.pollFirst();
+      broker
+          .requestObserver()
+          .completed(slot.api, System.nanoTime() - slot.receivedNanos, slot.failed);
       if (slot.raw != null) {
         ctx.write(slot.raw, ctx.voidPromise());
         wrote = true;

@@ -14,6 +14,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.watershed.core.topic.TopicStore;
+import io.watershed.kafka.group.GroupCoordinator;
 import io.watershed.kafka.handlers.KafkaApis;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,11 @@ public final class KafkaFrontDoor implements AutoCloseable {
 
   public KafkaBroker broker() {
     return broker;
+  }
+
+  /** The group coordinator, for administrators: group views and offset resets. */
+  public GroupCoordinator groups() {
+    return apis.groups();
   }
 
   /** Binds and starts serving; returns once the port is open. */

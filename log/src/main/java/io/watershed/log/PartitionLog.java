@@ -112,6 +112,8 @@ public final class PartitionLog {
 
   private final List<LogListener> listeners = new CopyOnWriteArrayList<>();
 
+  private final PartitionTraffic traffic = new PartitionTraffic();
+
   PartitionLog(String name, Path dir, LogConfig config, LogContext ctx, long recoveryPoint) {
     this.name = name;
     this.dir = dir;
@@ -132,6 +134,11 @@ public final class PartitionLog {
   /** Installs a new configuration; it applies to appends, rolls and retention from now on. */
   public void updateConfig(LogConfig newConfig) {
     this.config = newConfig;
+  }
+
+  /** Records and bytes in and out of this partition since it was opened, for metrics. */
+  public PartitionTraffic traffic() {
+    return traffic;
   }
 
   public void addListener(LogListener listener) {
@@ -771,6 +778,7 @@ public final class PartitionLog {
     for (PendingAppend p : written) {
       if (!p.duplicate) {
         ctx.stats().appendedRecords.add(p.batches.totalRecords);
+        traffic.appended(p.batches.totalRecords, p.batches.totalBytes);
       }
       p.result =
           new AppendResult(

@@ -1,5 +1,6 @@
 package io.watershed.server;
 
+import io.watershed.cli.AdminCommands;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -22,7 +23,14 @@ import picocli.CommandLine.Spec;
           + "(Kafka, EventStoreDB gRPC, Kinesis, Pulsar) and an HTTP endpoint.",
     },
     subcommands = {ServerCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
-    footer = {"", "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error."})
+    footer = {
+      "",
+      "The administrative commands (topics, groups, streams, config, produce, consume) talk to a"
+          + " running server's admin API (--server, default http://localhost:8080).",
+      "",
+      "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error; the administrative"
+          + " commands also 3 server unreachable, 4 not found, 5 conflict."
+    })
 public final class Main implements Callable<Integer> {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILURE = 1;
@@ -47,6 +55,9 @@ public final class Main implements Callable<Integer> {
 
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new Main());
+    for (Object command : AdminCommands.all()) {
+      cli.addSubcommand(command);
+    }
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler(

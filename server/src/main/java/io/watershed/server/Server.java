@@ -1,11 +1,17 @@
 package io.watershed.server;
 
+import io.watershed.server.admin.AdminApi;
+import io.watershed.server.admin.AdminContext;
 import io.watershed.server.config.ServerConfig;
 import io.watershed.server.eventstore.EventStoreService;
 import io.watershed.server.http.DataDirCheck;
 import io.watershed.server.http.HealthHandler;
 import io.watershed.server.http.HttpService;
+import io.watershed.server.http.MetricsHandler;
+import io.watershed.server.http.ReadyHandler;
+import io.watershed.server.http.StaticFiles;
 import io.watershed.server.kafka.KafkaService;
+import io.watershed.server.metrics.Metrics;
 import io.watershed.server.storage.StorageService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,33 +45,59 @@ public final class Server {
   private boolean startCalled;
   private volatile boolean stopped;
   private volatile boolean cleanStop = true;
+  private volatile boolean ready;
+  private volatile Map<String, Integer> portsSnapshot = Map.of();
 
   public Server(ServerConfig config, List<Service> services) {
     this.config = config;
     this.services = List.copyOf(services);
   }
 
-  /** Builds the services of a server from its configuration, in start-up order. */
+  /**
+   * Builds the services of a server from its configuration, in start-up order: HTTP first, so that
+   * {@code /health} answers while storage recovers and {@code /ready} can tell when every front
+   * door is listening; then storage; then the front doors.
+   */
   public static Server assemble(ServerConfig config) {
-    List<Service> services = new ArrayList<>();
-
-    // Storage first: started before anything that serves clients, closed after all of them.
+    Metrics metrics = new Metrics();
     StorageService storage = new StorageService(config);
-    services.add(storage);
-
-    // Front doors next, each on its port bound to config.bindHost(), then HTTP last.
-    services.add(new KafkaService(config, storage));
-    services.add(new EventStoreService(config, storage));
-
+    KafkaService kafka = new KafkaService(config, storage, metrics.door("kafka"));
+    EventStoreService eventStore =
+        new EventStoreService(config, storage, metrics.door("eventstore"));
     HttpService http = new HttpService(config.bindHost(), config.httpPort());
-    http.routes()
-        .get(
-            "/health",
-            new HealthHandler(
-                List.of(new DataDirCheck(config.dataDir(), http.blockingExecutor()))));
-    services.add(http);
 
-    return new Server(config, services);
+    List<Service> services = List.of(http, storage, kafka, eventStore);
+    Server server = new Server(config, services);
+
+    Map<String, IntSupplier> connections = new LinkedHashMap<>();
+    connections.put(
+        "kafka", () -> kafka.door() == null ? -1 : kafka.door().broker().openConnections());
+    connections.put(
+        "eventstore", () -> eventStore.door() == null ? -1 : eventStore.door().openConnections());
+    metrics.bind(
+        new Metrics.Sources(
+            storage::topicsIfStarted,
+            () -> kafka.door() == null ? null : kafka.door().groups(),
+            eventStore::store,
+            eventStore::subscriptions,
+            connections));
+
+    Executor blocking = http.blockingExecutor();
+    http.routes()
+        .get("/health", new HealthHandler(List.of(new DataDirCheck(config.dataDir(), blocking))))
+        .get("/ready", new ReadyHandler(server::isReady, server::isStopped, server::boundPorts))
+        .get("/metrics", new MetricsHandler(metrics, blocking));
+    AdminApi.register(
+        http.routes(),
+        new AdminContext(storage, kafka, eventStore, server::isReady),
+        config,
+        metrics,
+        blocking,
+        server::boundPorts,
+        connections);
+    StaticFiles console = new StaticFiles("io/watershed/server/console", "index.html");
+    http.routes().get("/", console).get("/console/{file*}", console);
+    return server;
   }
 
   public ServerConfig config() {
@@ -91,19 +125,27 @@ public final class Server {
         service.start();
         started.add(service);
         boundPorts.putAll(service.boundPorts());
+        portsSnapshot = Map.copyOf(boundPorts);
       }
       if (config.portsFile().isPresent()) {
         writePortsFile(config.portsFile().get(), boundPorts);
       }
+      ready = true;
     } catch (Exception | Error e) {
       close();
       throw e;
     }
   }
 
+  /** Whether every service has started (and the server is not stopping). */
+  public boolean isReady() {
+    return ready && !stopped;
+  }
+
   /** The ports the started services listen on ({@code http} → 8080). */
-  public synchronized Map<String, Integer> boundPorts() {
-    return Map.copyOf(boundPorts);
+  public Map<String, Integer> boundPorts() {
+    // Without the lock, which start() holds for all of a (possibly long) recovery.
+    return portsSnapshot;
   }
 
   /**
@@ -116,6 +158,7 @@ public final class Server {
       return;
     }
     stopped = true;
+    ready = false;
     for (int i = started.size() - 1; i >= 0; i--) {
       Service service = started.get(i);
       try {

@@ -87,8 +87,11 @@ class ServerTest {
   }
 
   @Test
-  void assembleEndsWithHttp() throws Exception {
+  void assembleStartsWithHttpThenStorage() throws Exception {
+    // HTTP first: /health answers while storage recovers, /ready tells when the doors listen.
     Server server = Server.assemble(config());
-    assertThat(server.services()).extracting(Service::name).last().isEqualTo("http");
+    assertThat(server.services())
+        .extracting(Service::name)
+        .containsExactly("http", "storage", "kafka", "eventstore");
   }
 }

@@ -3,6 +3,7 @@ package io.watershed.kafka.group;
 import io.watershed.core.group.ClassicGroupMembership;
 import io.watershed.core.group.ConsumerGroupMembership;
 import io.watershed.core.group.GroupImage;
+import io.watershed.core.group.PartitionOffset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -58,6 +59,7 @@ public final class GroupCoordinator implements AutoCloseable {
   private final ConsumerGroupCoordinator consumer;
   private final OffsetManager offsets;
   private final GroupAdmin admin;
+  private final GroupViews views;
 
   /** Where the coordinator is in its life; requests are served only while RUNNING. */
   private enum Phase {
@@ -94,6 +96,7 @@ public final class GroupCoordinator implements AutoCloseable {
     this.consumer = new ConsumerGroupCoordinator(groups, scheduler, persistence, config);
     this.offsets = new OffsetManager(groups, scheduler, persistence, config, rebalancer);
     this.admin = new GroupAdmin(groups, persistence);
+    this.views = new GroupViews(groups, persistence);
   }
 
   /** A coordinator on a thread of its own, stopped by {@link #close}. */
@@ -183,6 +186,29 @@ public final class GroupCoordinator implements AutoCloseable {
 
   public CompletableFuture<List<DeletableGroupResult>> deleteGroups(List<String> groupIds) {
     return onScheduler(() -> admin.delete(groupIds));
+  }
+
+  /** Every coordinated group with its members and their assignments, for administrators. */
+  public CompletableFuture<List<GroupView>> views() {
+    return onScheduler(() -> CompletableFuture.completedFuture(views.all()));
+  }
+
+  /**
+   * Sets a group's committed offsets on an administrator's behalf, as Kafka's
+   * AlterConsumerGroupOffsets does: refused with {@link ActiveMembersException} while the group has
+   * members, so that no consumer overwrites the new offsets with its own.
+   */
+  public CompletableFuture<Void> resetOffsets(String groupId, List<PartitionOffset> offsets) {
+    return onScheduler(
+        () -> {
+          CoordinatedGroup group = groups.get(groupId);
+          if (group != null && group.hasMembers()) {
+            return CompletableFuture.failedFuture(
+                new ActiveMembersException(
+                    "Group " + groupId + " has active members; stop its consumers first."));
+          }
+          return persistence.commitOffsets(groupId, offsets);
+        });
   }
 
   public CompletableFuture<ConsumerGroupHeartbeatResponseData> consumerGroupHeartbeat(

@@ -6,6 +6,7 @@ import io.watershed.kafka.KafkaBroker;
 import io.watershed.kafka.KafkaErrors;
 import io.watershed.kafka.KafkaRequest;
 import io.watershed.kafka.LogSliceRecords;
+import io.watershed.kafka.SliceRecordCount;
 import io.watershed.log.LogSlice;
 import io.watershed.log.OffsetOutOfRangeException;
 import io.watershed.log.PartitionLog;
@@ -177,7 +178,8 @@ final class FetchHandler implements ApiHandler {
   // ---- reading and waiting --------------------------------------------------------------------
 
   /** One partition's answer in an attempt. */
-  private record Answer(FetchSessions.CachedPartition cached, PartitionData data, LogSlice slice) {}
+  private record Answer(
+      FetchSessions.CachedPartition cached, PartitionData data, LogSlice slice, PartitionLog log) {}
 
   /**
    * Reads, answers when there is enough data (or the wait is over), otherwise waits for the next
@@ -283,6 +285,7 @@ final class FetchHandler implements ApiHandler {
       for (FetchSessions.CachedPartition p : plan.partitions) {
         PartitionData pd = new PartitionData().setPartitionIndex(p.key.partition());
         LogSlice slice = null;
+        PartitionLog partitionLog = null;
         if (p.key.topic() == null) {
           pd.setErrorCode(
               (request.version() >= 13
@@ -308,6 +311,7 @@ final class FetchHandler implements ApiHandler {
               pd.setErrorCode(KafkaErrors.errorOf(e).code());
             }
             PartitionLog l = log.get();
+            partitionLog = l;
             long end = l.logEndOffset();
             pd.setHighWatermark(end).setLastStableOffset(end).setLogStartOffset(l.logStartOffset());
           }
@@ -323,7 +327,7 @@ final class FetchHandler implements ApiHandler {
         } else {
           pd.setAbortedTransactions(null);
         }
-        answers.add(new Answer(p, pd, slice));
+        answers.add(new Answer(p, pd, slice, partitionLog));
       }
       return answers;
     }
@@ -354,6 +358,9 @@ final class FetchHandler implements ApiHandler {
           }
         }
         if (hasRecords) {
+          a.log
+              .traffic()
+              .delivered(SliceRecordCount.count(a.slice, a.cached.fetchOffset), a.slice.size());
           pd.setRecords(new LogSliceRecords(a.slice));
         } else {
           if (a.slice != null) {

@@ -62,6 +62,11 @@ public final class KafkaApis implements AutoCloseable {
     groups.start();
   }
 
+  /** The group coordinator, for administrators (group views, offset resets). */
+  public GroupCoordinator groups() {
+    return groups;
+  }
+
   public KafkaBroker broker() {
     return broker;
   }

@@ -139,6 +139,11 @@ public final class ServerConfig {
     return out;
   }
 
+  /** Every front door's own settings as given, by full key. */
+  public Map<String, String> doorSettings() {
+    return doorSettings;
+  }
+
   /** Where to write the actually bound ports as JSON once started ({@code --ports-file}). */
   public Optional<Path> portsFile() {
     return Optional.ofNullable(portsFile);

@@ -1,5 +1,6 @@
 package io.watershed.server.eventstore;
 
+import io.watershed.core.metrics.RequestObserver;
 import io.watershed.core.stream.IndexedEventStore;
 import io.watershed.core.stream.PersistentSubscriptions;
 import io.watershed.eventstore.EventStoreFrontDoor;
@@ -18,13 +19,18 @@ import java.util.Map;
 public final class EventStoreService implements Service {
   private final ServerConfig config;
   private final StorageService storage;
-  private IndexedEventStore store;
-  private PersistentSubscriptions groups;
-  private EventStoreFrontDoor door;
+  private final RequestObserver requests;
+  private volatile IndexedEventStore store;
+  private volatile PersistentSubscriptions groups;
+  private volatile EventStoreFrontDoor door;
 
-  public EventStoreService(ServerConfig config, StorageService storage) {
+  /**
+   * @param requests told about every gRPC call the door answers
+   */
+  public EventStoreService(ServerConfig config, StorageService storage, RequestObserver requests) {
     this.config = config;
     this.storage = storage;
+    this.requests = requests;
   }
 
   @Override
@@ -46,6 +52,7 @@ public final class EventStoreService implements Service {
       store.scavengeEvery(s.scavengeIntervalMs());
       groups = PersistentSubscriptions.open(store);
       door = new EventStoreFrontDoor(s.door(), store, groups);
+      door.observeRequests(requests);
       door.start();
     } catch (Exception e) {
       close();
@@ -56,6 +63,16 @@ public final class EventStoreService implements Service {
   /** The store, once started. */
   public IndexedEventStore store() {
     return store;
+  }
+
+  /** The persistent subscription groups, once started. */
+  public PersistentSubscriptions subscriptions() {
+    return groups;
+  }
+
+  /** The gRPC door, once started. */
+  public EventStoreFrontDoor door() {
+    return door;
   }
 
   @Override

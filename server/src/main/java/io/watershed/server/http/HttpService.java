@@ -42,7 +42,7 @@ public final class HttpService implements Service {
   static final int IDLE_SECONDS = 120;
 
   private static final int WORKER_THREADS = 2;
-  private static final int BLOCKING_THREADS = 2;
+  private static final int BLOCKING_THREADS = 4;
 
   private final String host;
   private final int port;
@@ -74,7 +74,10 @@ public final class HttpService implements Service {
     return router;
   }
 
-  /** A small pool for handler work that blocks (disk probes); shut down with the service. */
+  /**
+   * A small pool for handler work that blocks (disk, waits on other threads); shut down with the
+   * service.
+   */
   public Executor blockingExecutor() {
     return blocking;
   }

@@ -11,14 +11,21 @@ import java.util.Map;
 /**
  * An HTTP request as handlers see it: an immutable copy, safe to use on any thread after the Netty
  * buffer is released.
+ *
+ * @param path the decoded path
+ * @param rawPath the path as sent, still percent-encoded; the router splits it into segments before
+ *     decoding them, so that a stream name may hold an encoded {@code /}
+ * @param pathParams the values of the route template's {@code {name}} segments, decoded
  */
 public record Request(
     HttpMethod method,
     String uri,
     String path,
+    String rawPath,
     Map<String, List<String>> query,
     HttpHeaders headers,
-    byte[] body) {
+    byte[] body,
+    Map<String, String> pathParams) {
 
   static Request of(FullHttpRequest request) {
     QueryStringDecoder decoder = new QueryStringDecoder(request.uri());
@@ -26,8 +33,29 @@ public record Request(
         request.method(),
         request.uri(),
         decoder.path(),
+        decoder.rawPath(),
         Map.copyOf(decoder.parameters()),
         request.headers().copy(),
-        ByteBufUtil.getBytes(request.content()));
+        ByteBufUtil.getBytes(request.content()),
+        Map.of());
+  }
+
+  Request withPathParams(Map<String, String> params) {
+    return new Request(method, uri, path, rawPath, query, headers, body, Map.copyOf(params));
+  }
+
+  /** A path parameter of the route; the router guarantees those of the template are present. */
+  public String pathParam(String name) {
+    String value = pathParams.get(name);
+    if (value == null) {
+      throw new IllegalArgumentException("no path parameter " + name);
+    }
+    return value;
+  }
+
+  /** The first value of a query parameter, or null. */
+  public String queryParam(String name) {
+    List<String> values = query.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
   }
 }

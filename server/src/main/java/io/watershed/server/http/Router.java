@@ -2,18 +2,29 @@ package io.watershed.server.http;
 
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The route table: exact path → method → handler. Unknown paths get 404, known paths with another
- * method 405 (with {@code Allow}); {@code HEAD} is served by the {@code GET} handler.
+ * The route table: path template → method → handler. A template is a path whose segments are
+ * literals or {@code {name}} (one non-empty segment, percent-decoded into a path parameter); a last
+ * segment {@code {name*}} takes the rest of the path, slashes included. Literal segments win over
+ * parameters, so {@code /topics/new} beats {@code /topics/{name}}. Unknown paths get 404, known
+ * paths with another method 405 (with {@code Allow}); {@code HEAD} is served by the {@code GET}
+ * handler.
  */
 public final class Router {
-  private final Map<String, Map<HttpMethod, HttpHandler>> routes = new ConcurrentHashMap<>();
+  private record Route(String template, String[] segments, Map<HttpMethod, HttpHandler> methods) {}
+
+  private final List<Route> routes = new CopyOnWriteArrayList<>();
 
   public Router get(String path, HttpHandler handler) {
     return add(HttpMethod.GET, path, handler);
@@ -23,32 +34,87 @@ public final class Router {
     return add(HttpMethod.POST, path, handler);
   }
 
-  public Router add(HttpMethod method, String path, HttpHandler handler) {
+  public Router put(String path, HttpHandler handler) {
+    return add(HttpMethod.PUT, path, handler);
+  }
+
+  public Router patch(String path, HttpHandler handler) {
+    return add(HttpMethod.PATCH, path, handler);
+  }
+
+  public Router delete(String path, HttpHandler handler) {
+    return add(HttpMethod.DELETE, path, handler);
+  }
+
+  public synchronized Router add(HttpMethod method, String path, HttpHandler handler) {
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("path must start with '/': " + path);
     }
-    HttpHandler previous =
-        routes.computeIfAbsent(path, p -> new ConcurrentHashMap<>()).putIfAbsent(method, handler);
-    if (previous != null) {
+    Route route = null;
+    for (Route r : routes) {
+      if (r.template.equals(path)) {
+        route = r;
+      }
+    }
+    if (route == null) {
+      route = new Route(path, split(path), new ConcurrentHashMap<>());
+      routes.add(route);
+      // Most literal first: at the first segment where two templates differ, a literal wins.
+      List<Route> sorted = new ArrayList<>(routes);
+      sorted.sort(Router::compare);
+      routes.clear();
+      routes.addAll(sorted);
+    }
+    if (route.methods.putIfAbsent(method, handler) != null) {
       throw new IllegalArgumentException("route already defined: " + method + " " + path);
     }
     return this;
   }
 
+  private static int compare(Route a, Route b) {
+    int n = Math.min(a.segments.length, b.segments.length);
+    for (int i = 0; i < n; i++) {
+      int c = Integer.compare(rank(a.segments[i]), rank(b.segments[i]));
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(b.segments.length, a.segments.length);
+  }
+
+  private static int rank(String segment) {
+    if (!segment.startsWith("{")) {
+      return 0;
+    }
+    return segment.endsWith("*}") ? 2 : 1;
+  }
+
+  private static String[] split(String path) {
+    String p = path.substring(1);
+    return p.isEmpty() ? new String[0] : p.split("/", -1);
+  }
+
   /** Finds the handler of {@code request} and calls it, or answers 404 / 405. */
   CompletionStage<Response> dispatch(Request request) {
-    Map<HttpMethod, HttpHandler> byMethod = routes.get(request.path());
-    if (byMethod == null) {
-      return CompletableFuture.completedFuture(
-          Response.error(HttpResponseStatus.NOT_FOUND, "no such path: " + request.path()));
+    String[] segments = split(request.rawPath().isEmpty() ? "/" : request.rawPath());
+    for (Route route : routes) {
+      Map<String, String> params = match(route.segments, segments);
+      if (params != null) {
+        return dispatch(route, request.withPathParams(params));
+      }
     }
-    HttpHandler handler = byMethod.get(request.method());
+    return CompletableFuture.completedFuture(
+        Response.error(HttpResponseStatus.NOT_FOUND, "no such path: " + request.path()));
+  }
+
+  private static CompletionStage<Response> dispatch(Route route, Request request) {
+    HttpHandler handler = route.methods.get(request.method());
     if (handler == null && request.method().equals(HttpMethod.HEAD)) {
-      handler = byMethod.get(HttpMethod.GET);
+      handler = route.methods.get(HttpMethod.GET);
     }
     if (handler == null) {
       TreeSet<String> allowed = new TreeSet<>();
-      byMethod.keySet().forEach(m -> allowed.add(m.name()));
+      route.methods.keySet().forEach(m -> allowed.add(m.name()));
       if (allowed.contains("GET")) {
         allowed.add("HEAD");
       }
@@ -59,5 +125,42 @@ public final class Router {
               .withHeader("Allow", String.join(", ", allowed)));
     }
     return handler.handle(request);
+  }
+
+  /** The path parameters when {@code path} fits {@code template}, else null. */
+  private static Map<String, String> match(String[] template, String[] path) {
+    Map<String, String> params = new LinkedHashMap<>();
+    for (int i = 0; i < template.length; i++) {
+      String t = template[i];
+      if (t.startsWith("{") && t.endsWith("*}")) {
+        if (i >= path.length) {
+          params.put(t.substring(1, t.length() - 2), "");
+          return params;
+        }
+        StringBuilder rest = new StringBuilder();
+        for (int j = i; j < path.length; j++) {
+          rest.append(j > i ? "/" : "").append(decode(path[j]));
+        }
+        params.put(t.substring(1, t.length() - 2), rest.toString());
+        return params;
+      }
+      if (i >= path.length) {
+        return null;
+      }
+      if (t.startsWith("{")) {
+        if (path[i].isEmpty()) {
+          return null;
+        }
+        params.put(t.substring(1, t.length() - 1), decode(path[i]));
+      } else if (!t.equals(path[i])) {
+        return null;
+      }
+    }
+    return template.length == path.length ? params : null;
+  }
+
+  private static String decode(String segment) {
+    // decodeComponent leaves '+' alone in paths only when told so: a '+' in a path is a plus.
+    return QueryStringDecoder.decodeComponent(segment.replace("+", "%2B"));
   }
 }

@@ -1,5 +1,6 @@
 package io.watershed.server.kafka;
 
+import io.watershed.core.metrics.RequestObserver;
 import io.watershed.kafka.KafkaFrontDoor;
 import io.watershed.server.Service;
 import io.watershed.server.config.KafkaSettings;
@@ -11,11 +12,16 @@ import java.util.Map;
 public final class KafkaService implements Service {
   private final ServerConfig config;
   private final StorageService storage;
-  private KafkaFrontDoor door;
+  private final RequestObserver requests;
+  private volatile KafkaFrontDoor door;
 
-  public KafkaService(ServerConfig config, StorageService storage) {
+  /**
+   * @param requests told about every Kafka request the door answers
+   */
+  public KafkaService(ServerConfig config, StorageService storage, RequestObserver requests) {
     this.config = config;
     this.storage = storage;
+    this.requests = requests;
   }
 
   @Override
@@ -33,6 +39,7 @@ public final class KafkaService implements Service {
                 config.kafkaPort(),
                 config.advertisedHost()),
             storage.topics());
+    door.broker().observeRequests(requests);
     try {
       door.start();
     } catch (Exception e) {

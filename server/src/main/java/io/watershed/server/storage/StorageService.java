@@ -50,6 +50,11 @@ public final class StorageService implements Service {
     return t;
   }
 
+  /** The topics, or null before {@link #start()} and after {@link #close()}. */
+  public TopicStore topicsIfStarted() {
+    return topics;
+  }
+
   @Override
   public void close() throws Exception {
     TopicStore t = topics;

@@ -1,0 +1,119 @@
+package io.watershed.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code /metrics} after a known workload: the counters agree with what was produced and read. */
+class MetricsTest {
+  static final int RECORDS = 5000;
+  static final String TOPIC = "metered";
+
+  @TempDir Path dir;
+
+  @Test
+  void countersAgreeWithAKnownWorkload() throws Exception {
+    try (WatershedProcess server = new WatershedProcess(dir.resolve("data")).start()) {
+      AdminHttp api = new AdminHttp(server.httpPort());
+      try (Admin admin = KafkaClients.admin(server.kafkaBootstrap())) {
+        admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get();
+      }
+      try (KafkaProducer<byte[], byte[]> producer =
+          KafkaClients.producer(
+              server.kafkaBootstrap(),
+              Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5))) {
+        for (int i = 0; i < RECORDS; i++) {
+          producer.send(
+              new ProducerRecord<>(
+                  TOPIC, i % 2, null, ("value-" + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        producer.flush();
+      }
+      try (KafkaConsumer<byte[], byte[]> consumer =
+          KafkaClients.consumer(
+              server.kafkaBootstrap(),
+              Map.of(
+                  ConsumerConfig.GROUP_ID_CONFIG,
+                  "metered-group",
+                  ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                  false))) {
+        consumer.subscribe(List.of(TOPIC));
+        assertThat(
+                KafkaClients.pollUntil(
+                    consumer, got -> got.size() >= RECORDS, Duration.ofSeconds(60)))
+            .hasSize(RECORDS);
+        consumer.commitSync();
+        String m = api.get("/metrics").body();
+        assertThat(value(m, "watershed_consumer_group_members\\{group=\"metered-group\"\\}"))
+            .isEqualTo(1);
+        assertThat(value(m, "watershed_connections\\{door=\"kafka\"\\}")).isGreaterThanOrEqualTo(1);
+      }
+      String m = api.get("/metrics").body();
+      double bytesIn = 0;
+      double size = 0;
+      for (int p = 0; p < 2; p++) {
+        String l = "\\{partition=\"" + p + "\",topic=\"" + TOPIC + "\"\\}";
+        assertThat(value(m, "watershed_partition_records_in_total" + l)).isEqualTo(RECORDS / 2);
+        assertThat(value(m, "watershed_partition_records_out_total" + l)).isEqualTo(RECORDS / 2);
+        assertThat(value(m, "watershed_partition_log_end_offset" + l)).isEqualTo(RECORDS / 2);
+        assertThat(value(m, "watershed_partition_bytes_out_total" + l))
+            .isGreaterThanOrEqualTo(value(m, "watershed_partition_bytes_in_total" + l));
+        bytesIn += value(m, "watershed_partition_bytes_in_total" + l);
+        size += value(m, "watershed_partition_log_size_bytes" + l);
+        assertThat(value(m, "watershed_partition_log_segments" + l)).isEqualTo(1);
+        String g = "\\{group=\"metered-group\",partition=\"" + p + "\",topic=\"" + TOPIC + "\"\\}";
+        assertThat(value(m, "watershed_consumer_group_lag" + g)).isZero();
+        assertThat(value(m, "watershed_consumer_group_committed_offset" + g))
+            .isEqualTo(RECORDS / 2);
+      }
+      assertThat(bytesIn).isEqualTo(size);
+      assertThat(value(m, "watershed_log_appended_records_total")).isEqualTo(RECORDS);
+      assertThat(value(m, "watershed_log_fsyncs_total")).isGreaterThan(0);
+      assertThat(value(m, "watershed_log_fsync_seconds_total")).isGreaterThan(0);
+      assertThat(
+              value(
+                  m,
+                  "watershed_request_duration_seconds_count\\{api=\"Produce\",door=\"kafka\"\\}"))
+          .isGreaterThan(0);
+      assertThat(
+              value(
+                  m, "watershed_request_duration_seconds_count\\{api=\"Fetch\",door=\"kafka\"\\}"))
+          .isGreaterThan(0);
+      assertThat(
+              value(
+                  m,
+                  "watershed_request_duration_seconds_bucket\\{api=\"Produce\",door=\"kafka\",le=\"\\+Inf\"\\}"))
+          .isEqualTo(
+              value(
+                  m,
+                  "watershed_request_duration_seconds_count\\{api=\"Produce\",door=\"kafka\"\\}"));
+      assertThat(m)
+          .contains("# TYPE watershed_request_duration_seconds histogram")
+          .contains("jvm_memory_used_bytes")
+          .contains("process_cpu_seconds_total")
+          .contains("watershed_connections{door=\"eventstore\"}");
+    }
+  }
+
+  /** The value of the one sample matching {@code series} (a regex of name and labels). */
+  static double value(String metrics, String series) {
+    Matcher m = Pattern.compile("(?m)^" + series + " (\\S+)$").matcher(metrics);
+    assertThat(m.find()).as("a sample of " + series).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+}

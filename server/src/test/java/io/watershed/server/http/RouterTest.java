@@ -1,0 +1,74 @@
+package io.watershed.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class RouterTest {
+  private final Router router = new Router();
+
+  private static HttpHandler answer(String name) {
+    return r ->
+        CompletableFuture.completedFuture(
+            new Response(
+                HttpResponseStatus.OK,
+                "text/plain",
+                (name + " " + r.pathParams()).getBytes(StandardCharsets.UTF_8),
+                Map.of()));
+  }
+
+  private Response call(HttpMethod method, String uri) {
+    QueryStringDecoder d = new QueryStringDecoder(uri);
+    Request r =
+        new Request(
+            method,
+            uri,
+            d.path(),
+            d.rawPath(),
+            d.parameters(),
+            new DefaultHttpHeaders(),
+            new byte[0],
+            Map.of());
+    return router.dispatch(r).toCompletableFuture().join();
+  }
+
+  private String body(HttpMethod method, String uri) {
+    return new String(call(method, uri).body(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void templatesTakeDecodedSegmentsAndLiteralsWin() {
+    router
+        .get("/api/topics/{topic}", answer("topic"))
+        .get("/api/topics/new", answer("literal"))
+        .get("/api/topics/{topic}/partitions/{partition}", answer("partition"))
+        .get("/files/{file*}", answer("file"));
+    assertThat(body(HttpMethod.GET, "/api/topics/orders")).isEqualTo("topic {topic=orders}");
+    assertThat(body(HttpMethod.GET, "/api/topics/new")).isEqualTo("literal {}");
+    assertThat(body(HttpMethod.GET, "/api/topics/a%2Fb%20c+d")).isEqualTo("topic {topic=a/b c+d}");
+    assertThat(body(HttpMethod.GET, "/api/topics/t/partitions/3?x=1"))
+        .isEqualTo("partition {topic=t, partition=3}");
+    assertThat(body(HttpMethod.GET, "/files/a/b.js")).isEqualTo("file {file=a/b.js}");
+    assertThat(body(HttpMethod.GET, "/files/")).isEqualTo("file {file=}");
+    assertThat(call(HttpMethod.GET, "/api/topics/").status())
+        .isEqualTo(HttpResponseStatus.NOT_FOUND);
+    assertThat(call(HttpMethod.GET, "/api/topics/t/extra").status())
+        .isEqualTo(HttpResponseStatus.NOT_FOUND);
+    assertThat(body(HttpMethod.HEAD, "/api/topics/x")).isEqualTo("topic {topic=x}");
+  }
+
+  @Test
+  void anotherMethodIs405WithAllow() {
+    router.get("/t/{x}", answer("get")).delete("/t/{x}", answer("delete"));
+    Response r = call(HttpMethod.POST, "/t/1");
+    assertThat(r.status()).isEqualTo(HttpResponseStatus.METHOD_NOT_ALLOWED);
+    assertThat(r.headers()).containsEntry("Allow", "DELETE, GET, HEAD");
+  }
+}
