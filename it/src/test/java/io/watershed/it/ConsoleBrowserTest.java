@@ -28,6 +28,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.StaleElementReferenceException;
 
 /**
  * The web console in headless Chromium (Debian's {@code chromium} and {@code chromium-driver},
@@ -57,6 +58,8 @@ class ConsoleBrowserTest {
       WebDriver browser = browser(dir.resolve("chromium-profile"));
       try {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        // The pages re-render as live data comes in: an element found a moment ago may be gone.
+        wait.ignoring(StaleElementReferenceException.class);
 
         // Create a topic in the Topics page.
         browser.get(base + "#/topics");
@@ -92,9 +95,11 @@ class ConsoleBrowserTest {
         wait.until(
             d -> d.findElements(By.cssSelector("#messages-table tr[data-offset]")).size() >= 10);
         String firstValue =
-            browser
-                .findElement(By.cssSelector("#messages-table tr[data-offset='0'] pre[data-format]"))
-                .getText();
+            wait.until(
+                d ->
+                    d.findElement(
+                            By.cssSelector("#messages-table tr[data-offset='0'] pre[data-format]"))
+                        .getText());
         assertThat(firstValue).contains("\"order\": 0");
         new Select(browser.findElement(By.id("browse-format"))).selectByVisibleText("hex");
         browser.findElement(By.id("browse-button")).click();
