@@ -1,0 +1,275 @@
+package io.watershed.kinesis;
+
+import io.watershed.core.metadata.TopicMetadata;
+import io.watershed.core.topic.TopicStore;
+import io.watershed.kinesis.catalog.KinesisCatalog;
+import io.watershed.kinesis.catalog.ShardEntry;
+import io.watershed.kinesis.catalog.StreamEntry;
+import io.watershed.log.LogConfig;
+import io.watershed.log.PartitionLog;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What every handler of the Kinesis front door shares: settings, the topics, the catalog, a clock,
+ * and a pool for work that may block (catalog writes, disk reads), which must stay off the event
+ * loops.
+ *
+ * <p>Streams are the catalogued ones whose topic still exists, plus every other non-internal topic,
+ * seen as a stream whose shards split the hash-key space evenly over its partitions (so topics
+ * written by Kafka clients can be read with GetRecords). Thread-safe.
+ */
+public final class KinesisContext {
+  /** Stream names: 1 to 128 of {@code [a-zA-Z0-9_.-]}. */
+  static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
+
+  private static final Pattern STREAM_ARN =
+      Pattern.compile("arn:aws[^:]*:kinesis:[^:]*:(\\d{12}):stream/([a-zA-Z0-9_.-]{1,128})");
+
+  private final KinesisSettings settings;
+  private final TopicStore topics;
+  private final KinesisCatalog catalog;
+  private final ExecutorService io;
+  private final LongSupplier clock;
+  private final long startMillis;
+  private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+  public KinesisContext(
+      KinesisSettings settings,
+      TopicStore topics,
+      KinesisCatalog catalog,
+      ExecutorService io,
+      LongSupplier clock) {
+    this.settings = settings;
+    this.topics = topics;
+    this.catalog = catalog;
+    this.io = io;
+    this.clock = clock;
+    this.startMillis = clock.getAsLong();
+  }
+
+  public KinesisSettings settings() {
+    return settings;
+  }
+
+  public TopicStore topics() {
+    return topics;
+  }
+
+  public KinesisCatalog catalog() {
+    return catalog;
+  }
+
+  /** Threads for work that may block; never an event loop. */
+  public ExecutorService io() {
+    return io;
+  }
+
+  /** Now, epoch milliseconds. */
+  public long now() {
+    return clock.getAsLong();
+  }
+
+  public String arn(String stream) {
+    return "arn:aws:kinesis:"
+        + settings.region()
+        + ":"
+        + settings.accountId()
+        + ":stream/"
+        + stream;
+  }
+
+  // ---- streams --------------------------------------------------------------------------------
+
+  /** The stream called {@code name}, if it exists in any status. */
+  public Optional<StreamEntry> stream(String name) {
+    Optional<TopicMetadata> topic = topics.describe(name);
+    StreamEntry entry = catalog.entries().get(name);
+    if (entry != null) {
+      if (entry.status().equals(StreamEntry.CREATING)
+          || entry.status().equals(StreamEntry.DELETING)) {
+        return Optional.of(entry);
+      }
+      if (topic.isPresent() && topic.get().topicId().equals(entry.topicId())) {
+        return Optional.of(entry);
+      }
+    }
+    return topic.filter(t -> !isHidden(t.name())).map(this::derived);
+  }
+
+  /** Every stream, sorted by name. */
+  public List<StreamEntry> streams() {
+    TreeMap<String, StreamEntry> all = new TreeMap<>();
+    for (TopicMetadata t : topics.list()) {
+      if (!isHidden(t.name())) {
+        stream(t.name()).ifPresent(s -> all.put(s.name(), s));
+      }
+    }
+    for (String name : catalog.entries().keySet()) {
+      if (!all.containsKey(name)) {
+        stream(name).ifPresent(s -> all.put(s.name(), s));
+      }
+    }
+    return new ArrayList<>(all.values());
+  }
+
+  private static boolean isHidden(String topic) {
+    return TopicStore.isInternal(topic) || topic.startsWith("__");
+  }
+
+  /** A Kafka topic seen as a stream. */
+  private StreamEntry derived(TopicMetadata t) {
+    long retentionMs = topics.effectiveConfig(t).retentionMs();
+    int hours =
+        retentionMs < 0 ? 8760 : (int) Math.max(1, Math.min(8760, retentionMs / 3_600_000L));
+    StreamEntry s =
+        StreamEntry.create(t.name(), t.partitionCount(), "PROVISIONED", hours, startMillis, false);
+    return new StreamEntry(
+        s.name(),
+        t.topicId(),
+        StreamEntry.ACTIVE,
+        s.createdMillis(),
+        s.retentionHours(),
+        s.mode(),
+        new TreeMap<>(),
+        s.shards(),
+        "NONE",
+        null,
+        new TreeSet<>(),
+        false);
+  }
+
+  /**
+   * The stream a request names by {@code StreamName} or {@code StreamARN}, which must exist.
+   *
+   * @throws KinesisException ResourceNotFoundException, ValidationException or
+   *     InvalidArgumentException
+   */
+  public StreamEntry requireStream(KinesisRequest request) {
+    String name = streamName(request);
+    return stream(name).orElseThrow(() -> notFound(name));
+  }
+
+  /** Like {@link #requireStream} but the stream must also be ACTIVE or UPDATING. */
+  public StreamEntry requireReadyStream(KinesisRequest request) {
+    StreamEntry s = requireStream(request);
+    if (s.status().equals(StreamEntry.CREATING) || s.status().equals(StreamEntry.DELETING)) {
+      throw notFound(s.name());
+    }
+    return s;
+  }
+
+  /** The stream name a request gives, from {@code StreamName} or from {@code StreamARN}. */
+  public String streamName(KinesisRequest request) {
+    String name = request.string("StreamName");
+    String arn = request.string("StreamARN");
+    if (name == null && arn == null) {
+      throw KinesisException.validation("Either StreamName or StreamARN should be provided.");
+    }
+    String fromArn = arn == null ? null : nameFromArn(arn);
+    if (name != null) {
+      checkName(name);
+      if (fromArn != null && !fromArn.equals(name)) {
+        throw KinesisException.invalidArgument(
+            "StreamARN " + arn + " does not match StreamName " + name + ".");
+      }
+      return name;
+    }
+    return fromArn;
+  }
+
+  /** The stream name of a stream ARN in this account. */
+  public String nameFromArn(String arn) {
+    Matcher m = STREAM_ARN.matcher(arn);
+    if (!m.matches()) {
+      throw KinesisException.validation(
+          "1 validation error detected: Value '"
+              + arn
+              + "' at 'streamARN' failed to satisfy constraint: Member must satisfy regular"
+              + " expression pattern: arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+");
+    }
+    if (!m.group(1).equals(settings.accountId())) {
+      throw KinesisException.resourceNotFound(
+          "Stream " + m.group(2) + " under account " + m.group(1) + " not found.");
+    }
+    return m.group(2);
+  }
+
+  public static void checkName(String name) {
+    if (!STREAM_NAME.matcher(name).matches()) {
+      throw KinesisException.validation(
+          "1 validation error detected: Value '"
+              + name
+              + "' at 'streamName' failed to satisfy constraint: Member must satisfy regular"
+              + " expression pattern: [a-zA-Z0-9_.-]+ and have length between 1 and 128");
+    }
+  }
+
+  public KinesisException notFound(String stream) {
+    return KinesisException.resourceNotFound(
+        "Stream " + stream + " under account " + settings.accountId() + " not found.");
+  }
+
+  /**
+   * The shard a request names by {@code field}, which must exist in {@code stream}.
+   *
+   * @throws KinesisException ResourceNotFoundException
+   */
+  public ShardEntry requireShard(StreamEntry stream, String shardId) {
+    ShardEntry shard = stream.shard(ShardEntry.partitionOf(shardId));
+    if (shard == null) {
+      throw KinesisException.resourceNotFound(
+          "Shard "
+              + shardId
+              + " in stream "
+              + stream.name()
+              + " under account "
+              + settings.accountId()
+              + " does not exist");
+    }
+    return shard;
+  }
+
+  /** The log of one shard. */
+  public PartitionLog log(StreamEntry stream, int partition) {
+    return topics.partition(stream.name(), partition).orElseThrow(() -> notFound(stream.name()));
+  }
+
+  /** The topic configuration of a stream created here: retention and a batch limit over 1 MiB. */
+  public static java.util.Map<String, String> topicConfigs(int retentionHours) {
+    return java.util.Map.of(
+        LogConfig.RETENTION_MS,
+        Long.toString(retentionHours * 3_600_000L),
+        LogConfig.MAX_MESSAGE_BYTES,
+        Integer.toString(PutSupport.MAX_BATCH_BYTES + 64 * 1024));
+  }
+
+  // ---- appends in flight, for resharding -------------------------------------------------------
+
+  /** Counts an append routed to a shard until {@link #appendDone} is called for it. */
+  public void appendStarted(String stream, int partition) {
+    inFlight.computeIfAbsent(stream + "/" + partition, k -> new AtomicInteger()).incrementAndGet();
+  }
+
+  public void appendDone(String stream, int partition) {
+    AtomicInteger n = inFlight.get(stream + "/" + partition);
+    if (n != null) {
+      n.decrementAndGet();
+    }
+  }
+
+  /** Appends routed to a shard that have not completed. */
+  public int appendsInFlight(String stream, int partition) {
+    AtomicInteger n = inFlight.get(stream + "/" + partition);
+    return n == null ? 0 : n.get();
+  }
+}

@@ -1,0 +1,158 @@
+package io.watershed.kinesis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.watershed.core.topic.TopicStore;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns an HTTP request into a call of the handler that {@code X-Amz-Target:
+ * Kinesis_20131202.<Operation>} names, and its outcome into an HTTP response in the request's
+ * encoding: 200 with the response members, or the error's status with {@code {"__type", "message"}}
+ * and the {@code x-amzn-ErrorType} header. SigV4 headers are accepted unchecked. No request can
+ * make it throw.
+ */
+public final class KinesisDispatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(KinesisDispatcher.class);
+  static final String TARGET_PREFIX = "Kinesis_20131202.";
+
+  private final Map<String, OperationHandler> handlers = new HashMap<>();
+  private final java.util.EnumMap<BodyEncoding, java.util.concurrent.atomic.LongAdder> requests =
+      new java.util.EnumMap<>(BodyEncoding.class);
+
+  public KinesisDispatcher(List<OperationHandler> handlers) {
+    for (OperationHandler h : handlers) {
+      if (this.handlers.put(h.operation(), h) != null) {
+        throw new IllegalArgumentException("two handlers for " + h.operation());
+      }
+    }
+    for (BodyEncoding e : BodyEncoding.values()) {
+      requests.put(e, new java.util.concurrent.atomic.LongAdder());
+    }
+  }
+
+  /** The operations served, for logs and tests. */
+  public java.util.Set<String> operations() {
+    return java.util.Collections.unmodifiableSet(handlers.keySet());
+  }
+
+  /** Requests received in {@code encoding} so far. */
+  public long requestCount(BodyEncoding encoding) {
+    return requests.get(encoding).sum();
+  }
+
+  /**
+   * Serves one request. The body is read before this returns, so the caller may release the request
+   * then; the response future never fails.
+   */
+  public CompletableFuture<FullHttpResponse> dispatch(FullHttpRequest request) {
+    BodyEncoding encoding =
+        BodyEncoding.forContentType(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+    requests.get(encoding).increment();
+    CompletableFuture<ObjectNode> result;
+    try {
+      if (!HttpMethod.POST.equals(request.method())) {
+        throw KinesisException.unknownOperation(
+            "Only POST requests are served; got " + request.method() + ".");
+      }
+      String target = request.headers().get("X-Amz-Target");
+      if (target == null || !target.startsWith(TARGET_PREFIX)) {
+        throw KinesisException.unknownOperation(
+            target == null ? "Missing X-Amz-Target header." : "Unknown target " + target + ".");
+      }
+      String operation = target.substring(TARGET_PREFIX.length());
+      OperationHandler handler = handlers.get(operation);
+      if (handler == null) {
+        throw KinesisException.unknownOperation("Unknown operation " + operation + ".");
+      }
+      JsonNode body =
+          encoding.parse(
+              new ByteBufInputStream(request.content().duplicate()),
+              request.content().readableBytes());
+      result = handler.handle(new KinesisRequest(operation, body, encoding));
+    } catch (Throwable t) {
+      result = CompletableFuture.failedFuture(t);
+    }
+    return result.handle(
+        (node, err) -> {
+          try {
+            return err == null ? ok(encoding, node) : error(encoding, err);
+          } catch (RuntimeException e) {
+            return error(encoding, e);
+          }
+        });
+  }
+
+  private static FullHttpResponse ok(BodyEncoding encoding, ObjectNode node) {
+    return response(HttpResponseStatus.OK, encoding, encoding.write(node), null);
+  }
+
+  static FullHttpResponse error(BodyEncoding encoding, Throwable err) {
+    KinesisException k = toKinesis(err);
+    ObjectNode body = encoding.mapper().createObjectNode();
+    body.put("__type", k.errorType());
+    body.put("message", k.getMessage());
+    return response(
+        HttpResponseStatus.valueOf(k.status()), encoding, encoding.write(body), k.errorType());
+  }
+
+  /** The Kinesis error a failure means; unexpected ones are InternalFailure and logged. */
+  static KinesisException toKinesis(Throwable err) {
+    Throwable c = err;
+    while ((c instanceof CompletionException || c instanceof ExecutionException)
+        && c.getCause() != null) {
+      c = c.getCause();
+    }
+    if (c instanceof KinesisException k) {
+      return k;
+    }
+    var refusal = TopicStore.refusal(c);
+    if (refusal.isPresent()) {
+      String message = c.getMessage();
+      return switch (refusal.get()) {
+        case TOPIC_ALREADY_EXISTS -> KinesisException.resourceInUse(message);
+        case UNKNOWN_TOPIC -> KinesisException.resourceNotFound(message);
+        case INVALID_PARTITIONS -> KinesisException.limitExceeded(message);
+        default -> KinesisException.invalidArgument(message);
+      };
+    }
+    LOG.warn("Kinesis request failed unexpectedly", c);
+    return KinesisException.internalFailure("Internal service failure.");
+  }
+
+  private static String requestId() {
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    return new UUID(r.nextLong(), r.nextLong()).toString();
+  }
+
+  private static FullHttpResponse response(
+      HttpResponseStatus status, BodyEncoding encoding, byte[] body, String errorType) {
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+    r.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, encoding.contentType())
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+        .set("x-amzn-RequestId", requestId());
+    if (errorType != null) {
+      r.headers().set("x-amzn-ErrorType", errorType);
+    }
+    return r;
+  }
+}
