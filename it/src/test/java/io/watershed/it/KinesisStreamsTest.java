@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,11 +47,7 @@ class KinesisStreamsTest {
   static int kinesisPort(Path dataDir) throws Exception {
     Path portsFile = dataDir.resolveSibling(dataDir.getFileName() + "-ports.json");
     JsonNode ports = new ObjectMapper().readTree(portsFile.toFile());
-    JsonNode port = ports.get("kinesis");
-    // TODO(server wiring): remove this assumption once server/ starts a KinesisService.
-    Assumptions.assumeTrue(
-        port != null, "the server does not start the Kinesis front door yet (no KinesisService)");
-    return port.asInt();
+    return ports.get("kinesis").asInt();
   }
 
   static KinesisClient client(int port, boolean cbor) {

@@ -35,7 +35,7 @@ public final class KinesisContext {
   private static final Pattern STREAM_ARN =
       Pattern.compile("arn:aws[^:]*:kinesis:[^:]*:(\\d{12}):stream/([a-zA-Z0-9_.-]{1,128})");
 
-  private final KinesisSettings settings;
+  private final KinesisConfig settings;
   private final TopicStore topics;
   private final KinesisCatalog catalog;
   private final ExecutorService io;
@@ -44,7 +44,7 @@ public final class KinesisContext {
   private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
   public KinesisContext(
-      KinesisSettings settings,
+      KinesisConfig settings,
       TopicStore topics,
       KinesisCatalog catalog,
       ExecutorService io,
@@ -57,7 +57,7 @@ public final class KinesisContext {
     this.startMillis = clock.getAsLong();
   }
 
-  public KinesisSettings settings() {
+  public KinesisConfig settings() {
     return settings;
   }
 

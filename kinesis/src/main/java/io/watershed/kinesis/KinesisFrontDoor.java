@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The Kinesis Data Streams listener: one port serving HTTP/1.1 (the sync SDK client), HTTP/2
  * cleartext with prior knowledge (the async SDK client sends the preface at once) and h2c by
- * Upgrade; each request is aggregated whole (up to {@link KinesisSettings#maxRequestBytes()}) and
+ * Upgrade; each request is aggregated whole (up to {@link KinesisConfig#maxRequestBytes()}) and
  * served by the handler its {@code X-Amz-Target} names.
  *
  * <p>Stream metadata lives in a {@link KinesisCatalog} under {@code <dataDir>/kinesis}; the records
@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
 public final class KinesisFrontDoor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KinesisFrontDoor.class);
 
-  private final KinesisSettings settings;
+  private final KinesisConfig settings;
   private final TopicStore topics;
   private final Path dataDir;
   private final LongSupplier clock;
@@ -70,13 +70,13 @@ public final class KinesisFrontDoor implements AutoCloseable {
    * @param topics the open topics, which streams are
    * @param dataDir the server's data directory; the catalog is kept in its {@code kinesis} folder
    */
-  public KinesisFrontDoor(KinesisSettings settings, TopicStore topics, Path dataDir) {
+  public KinesisFrontDoor(KinesisConfig settings, TopicStore topics, Path dataDir) {
     this(settings, topics, dataDir, System::currentTimeMillis);
   }
 
   /** As above with a clock (epoch milliseconds), for tests of expiry. */
   public KinesisFrontDoor(
-      KinesisSettings settings, TopicStore topics, Path dataDir, LongSupplier clock) {
+      KinesisConfig settings, TopicStore topics, Path dataDir, LongSupplier clock) {
     this.settings = settings;
     this.topics = topics;
     this.dataDir = dataDir;

@@ -33,7 +33,7 @@ final class KinesisTestServer implements AutoCloseable {
     topics = TopicStore.open(dataDir, LogManagerConfig.defaults(dataDir));
     door =
         new KinesisFrontDoor(
-            KinesisSettings.defaults("127.0.0.1", 0),
+            KinesisConfig.defaults("127.0.0.1", 0),
             topics,
             dataDir,
             () -> System.currentTimeMillis() + skew.get());

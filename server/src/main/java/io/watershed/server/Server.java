@@ -5,6 +5,7 @@ import io.watershed.server.http.DataDirCheck;
 import io.watershed.server.http.HealthHandler;
 import io.watershed.server.http.HttpService;
 import io.watershed.server.kafka.KafkaService;
+import io.watershed.server.kinesis.KinesisService;
 import io.watershed.server.storage.StorageService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,6 +53,7 @@ public final class Server {
 
     // Front doors next, each on its port bound to config.bindHost(), then HTTP last.
     services.add(new KafkaService(config, storage));
+    services.add(new KinesisService(config, storage));
 
     HttpService http = new HttpService(config.bindHost(), config.httpPort());
     http.routes()

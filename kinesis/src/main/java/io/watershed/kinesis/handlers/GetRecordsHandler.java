@@ -53,14 +53,14 @@ final class GetRecordsHandler implements OperationHandler {
     int limit = req.intInRange("Limit", 1, 10_000, 10_000);
     Tokens.Iterator it = Tokens.parseIterator(token);
     long now = ctx.now();
-    if (now - it.issuedMillis() > Tokens.LIFETIME_MS) {
+    if (now - it.issuedMillis() > ctx.settings().iteratorLifetimeMs()) {
       throw KinesisException.expiredIterator(
           "Iterator expired. The iterator was created at time "
               + it.issuedMillis()
               + " while right now it is "
               + now
               + " which is further in the future than the tolerated delay of "
-              + Tokens.LIFETIME_MS
+              + ctx.settings().iteratorLifetimeMs()
               + " milliseconds.");
     }
     StreamEntry s =

@@ -49,7 +49,9 @@ final class ListShardsHandler implements OperationHandler {
             "NextToken and StreamName, StreamARN, ExclusiveStartShardId or ShardFilter cannot be"
                 + " provided together.");
       }
-      Tokens.NextToken t = Tokens.parseNextToken(token, Tokens.LIST_SHARDS, ctx.now());
+      Tokens.NextToken t =
+          Tokens.parseNextToken(
+              token, Tokens.LIST_SHARDS, ctx.now(), ctx.settings().iteratorLifetimeMs());
       s = ctx.stream(t.name()).orElseThrow(() -> ctx.notFound(t.name()));
       from = t.position();
     } else {

@@ -31,7 +31,10 @@ final class ListStreamsHandler implements OperationHandler {
     String after = req.string("ExclusiveStartStreamName");
     String token = req.string("NextToken");
     if (token != null) {
-      after = Tokens.parseNextToken(token, Tokens.LIST_STREAMS, ctx.now()).name();
+      after =
+          Tokens.parseNextToken(
+                  token, Tokens.LIST_STREAMS, ctx.now(), ctx.settings().iteratorLifetimeMs())
+              .name();
     }
     List<StreamEntry> all = ctx.streams();
     ObjectNode out = req.newObject();

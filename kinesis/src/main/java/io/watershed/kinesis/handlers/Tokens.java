@@ -9,7 +9,8 @@ import java.util.UUID;
 
 /**
  * Shard iterators and NextTokens: opaque to clients, base64 (URL-safe, no padding) of a small
- * binary record. Both expire after five minutes.
+ * binary record. Both expire after {@link io.watershed.kinesis.KinesisConfig#iteratorLifetimeMs()}
+ * (Kinesis: five minutes).
  *
  * <pre>
  * shard iterator:                      next token:
@@ -26,8 +27,6 @@ import java.util.UUID;
  * anyway.
  */
 final class Tokens {
-  static final long LIFETIME_MS = 300_000;
-
   private Tokens() {}
 
   record Iterator(long issuedMillis, int partition, long offset, UUID topicId, String stream) {}
@@ -80,9 +79,9 @@ final class Tokens {
 
   /**
    * @throws KinesisException InvalidArgumentException when malformed, ExpiredNextTokenException
-   *     when older than five minutes
+   *     when older than {@code lifetimeMs}
    */
-  static NextToken parseNextToken(String token, int kind, long now) {
+  static NextToken parseNextToken(String token, int kind, long now, long lifetimeMs) {
     NextToken t;
     try {
       ByteBuffer b = ByteBuffer.wrap(Base64.getUrlDecoder().decode(token));
@@ -101,7 +100,7 @@ final class Tokens {
     if (t.kind != kind || t.position < 0) {
       throw invalidToken();
     }
-    if (now - t.issuedMillis > LIFETIME_MS) {
+    if (now - t.issuedMillis > lifetimeMs) {
       throw KinesisException.expiredNextToken("The NextToken has expired.");
     }
     return t;

@@ -88,7 +88,8 @@ public final class KafkaSettings {
             Integer.MAX_VALUE));
   }
 
-  private static int intValue(Map<String, String> s, String key, int dflt, int min, int max)
+  /** An integer setting in [min, max], or {@code dflt} when absent; shared with other doors. */
+  static int intValue(Map<String, String> s, String key, int dflt, int min, int max)
       throws ConfigException {
     String v = s.get(key);
     if (v == null) {
@@ -106,8 +107,8 @@ public final class KafkaSettings {
         "invalid " + key + " '" + v + "': expected an integer from " + min + " to " + max);
   }
 
-  private static boolean boolValue(Map<String, String> s, String key, boolean dflt)
-      throws ConfigException {
+  /** A boolean setting ({@code true} or {@code false}), or {@code dflt} when absent. */
+  static boolean boolValue(Map<String, String> s, String key, boolean dflt) throws ConfigException {
     String v = s.get(key);
     if (v == null) {
       return dflt;
