@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -131,21 +130,13 @@ public final class KinesisContext {
     long retentionMs = topics.effectiveConfig(t).retentionMs();
     int hours =
         retentionMs < 0 ? 8760 : (int) Math.max(1, Math.min(8760, retentionMs / 3_600_000L));
-    StreamEntry s =
-        StreamEntry.create(t.name(), t.partitionCount(), "PROVISIONED", hours, startMillis, false);
-    return new StreamEntry(
-        s.name(),
-        t.topicId(),
-        StreamEntry.ACTIVE,
-        s.createdMillis(),
-        s.retentionHours(),
-        s.mode(),
-        new TreeMap<>(),
-        s.shards(),
-        "NONE",
-        null,
-        new TreeSet<>(),
-        false);
+    return StreamEntry.create(
+            t.name(), t.partitionCount(), "PROVISIONED", hours, startMillis, false)
+        .with(
+            b -> {
+              b.topicId = t.topicId();
+              b.status = StreamEntry.ACTIVE;
+            });
   }
 
   /**
@@ -226,7 +217,7 @@ public final class KinesisContext {
    */
   public ShardEntry requireShard(StreamEntry stream, String shardId) {
     ShardEntry shard = stream.shard(ShardEntry.partitionOf(shardId));
-    if (shard == null) {
+    if (shard == null || shard.isPending()) {
       throw KinesisException.resourceNotFound(
           "Shard "
               + shardId

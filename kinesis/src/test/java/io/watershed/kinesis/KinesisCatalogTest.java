@@ -3,6 +3,7 @@ package io.watershed.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.watershed.kinesis.catalog.ConsumerEntry;
 import io.watershed.kinesis.catalog.KinesisCatalog;
 import io.watershed.kinesis.catalog.ShardEntry;
 import io.watershed.kinesis.catalog.StreamEntry;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -25,9 +27,13 @@ class KinesisCatalogTest {
     tags.put("team", "data");
     StreamEntry s =
         StreamEntry.create("orders", 3, "PROVISIONED", 24, 1_700_000_000_000L, true)
-            .withTopicId(UUID.randomUUID())
-            .withStatus(StreamEntry.ACTIVE)
-            .withTags(tags);
+            .with(
+                b -> {
+                  b.topicId = UUID.randomUUID();
+                  b.status = StreamEntry.ACTIVE;
+                  b.tags = tags;
+                  b.consumers = List.of(new ConsumerEntry("app", 1_700_000_000_500L, tags));
+                });
     catalog.put(s);
     StreamEntry back = KinesisCatalog.open(dir).entry("orders").orElseThrow();
     assertThat(back).isEqualTo(s);

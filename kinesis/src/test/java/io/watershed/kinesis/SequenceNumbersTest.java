@@ -13,16 +13,27 @@ class SequenceNumbersTest {
   @Property
   void roundTripsAndMatchesTheApiPattern(
       @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int partition,
-      @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long offset) {
+      @ForAll @LongRange(min = 0, max = Long.MAX_VALUE - 1) long offset) {
     String s = SequenceNumbers.of(partition, offset);
     assertThat(s).matches("0|([1-9]\\d{0,128})").hasSize(30);
-    assertThat(SequenceNumbers.parse(s)).isEqualTo(new SequenceNumbers.Parsed(partition, offset));
+    SequenceNumbers.Parsed p = SequenceNumbers.parse(s);
+    assertThat(p).isEqualTo(new SequenceNumbers.Parsed(partition, offset + 1));
+    assertThat(p.atOffset()).isEqualTo(offset);
+    assertThat(p.afterOffset()).isEqualTo(offset + 1);
+  }
+
+  @Test
+  void theStartingNumberIsBelowEveryRecord() {
+    String start = SequenceNumbers.position(3, 0);
+    assertThat(new BigInteger(start)).isLessThan(new BigInteger(SequenceNumbers.of(3, 0)));
+    assertThat(SequenceNumbers.parse(start).atOffset()).isZero();
+    assertThat(SequenceNumbers.parse(start).afterOffset()).isZero();
   }
 
   @Property
   void growWithOffsetsWithinAShard(
       @ForAll @IntRange(min = 0, max = 10_000) int partition,
-      @ForAll @LongRange(min = 0, max = Long.MAX_VALUE - 1) long offset) {
+      @ForAll @LongRange(min = 0, max = Long.MAX_VALUE - 2) long offset) {
     BigInteger a = new BigInteger(SequenceNumbers.of(partition, offset));
     BigInteger b = new BigInteger(SequenceNumbers.of(partition, offset + 1));
     assertThat(b).isGreaterThan(a);

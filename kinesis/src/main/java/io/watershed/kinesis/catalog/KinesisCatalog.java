@@ -42,11 +42,12 @@ import java.util.UUID;
  *       "tags": { "key": "value" },
  *       "encryptionType": "NONE", "keyId": null,
  *       "shardLevelMetrics": [ ],
+ *       "consumers": [ { "name": "app", "createdMillis": 1700000000000, "tags": { } } ],
  *       "shards": [                  // index i = partition i = shardId-00000000000i
  *         { "start": "0", "end": "340282366920938463463374607431768211455", // decimal hash keys
  *           "parent": -1, "adjacentParent": -1,       // partitions, -1 = none
  *           "createdMillis": 1700000000000,
- *           "endOffset": -1,        // -1 open, -2 closing, else the log end offset at closing
+ *           "endOffset": -1,        // -1 open, -2 closing, -3 pending, else the end at closing
  *           "closedMillis": -1 } ] } ]
  * }
  * </pre>
@@ -160,6 +161,14 @@ public final class KinesisCatalog {
       o.put("keyId", s.keyId());
       ArrayNode metrics = o.putArray("shardLevelMetrics");
       s.shardLevelMetrics().forEach(metrics::add);
+      ArrayNode consumers = o.putArray("consumers");
+      for (ConsumerEntry c : s.consumers()) {
+        ObjectNode co = consumers.addObject();
+        co.put("name", c.name());
+        co.put("createdMillis", c.createdMillis());
+        ObjectNode ctags = co.putObject("tags");
+        c.tags().forEach(ctags::put);
+      }
       ArrayNode shards = o.putArray("shards");
       for (ShardEntry sh : s.shards()) {
         ObjectNode so = shards.addObject();
@@ -201,9 +210,11 @@ public final class KinesisCatalog {
                   so.path("endOffset").asLong(ShardEntry.OPEN),
                   so.path("closedMillis").asLong(-1)));
         }
-        TreeMap<String, String> tags = new TreeMap<>();
-        for (Map.Entry<String, JsonNode> e : o.path("tags").properties()) {
-          tags.put(e.getKey(), e.getValue().asText());
+        List<ConsumerEntry> consumers = new ArrayList<>();
+        for (JsonNode co : o.path("consumers")) {
+          consumers.add(
+              new ConsumerEntry(
+                  text(co, "name"), co.path("createdMillis").asLong(), tags(co.path("tags"))));
         }
         TreeSet<String> metrics = new TreeSet<>();
         o.path("shardLevelMetrics").forEach(m -> metrics.add(m.asText()));
@@ -217,11 +228,12 @@ public final class KinesisCatalog {
                 o.path("createdMillis").asLong(),
                 o.path("retentionHours").asInt(24),
                 text(o, "mode"),
-                tags,
+                tags(o.path("tags")),
                 shards,
                 text(o, "encryptionType"),
                 keyId == null || keyId.isNull() ? null : keyId.asText(),
                 metrics,
+                consumers,
                 true);
         out.put(s.name(), s);
       }
@@ -229,6 +241,14 @@ public final class KinesisCatalog {
       throw new IOException("Kinesis catalog " + file + " is unreadable: " + e.getMessage(), e);
     }
     return out;
+  }
+
+  private static TreeMap<String, String> tags(JsonNode o) {
+    TreeMap<String, String> tags = new TreeMap<>();
+    for (Map.Entry<String, JsonNode> e : o.properties()) {
+      tags.put(e.getKey(), e.getValue().asText());
+    }
+    return tags;
   }
 
   private static String text(JsonNode o, String field) throws IOException {

@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param parent partition of the parent shard, or -1
  * @param adjacentParent partition of the adjacent parent (the other shard of a merge), or -1
  * @param createdMillis when the shard was created, epoch milliseconds
- * @param endOffset {@link #OPEN} while open; {@link #CLOSING} while a resharding waits for the
- *     appends routed to it; once closed, the log end offset at closing: its records are the offsets
- *     below it
+ * @param endOffset {@link #PENDING} while a resharding prepares it (its partition may not exist
+ *     yet; nothing is routed to it and clients do not see it); {@link #OPEN} while open; {@link
+ *     #CLOSING} while a resharding waits for the appends routed to it; once closed, the log end
+ *     offset at closing: its records are the offsets below it
  * @param closedMillis when the shard was closed, or -1
  */
 public record ShardEntry(
@@ -31,6 +32,7 @@ public record ShardEntry(
 
   public static final long OPEN = -1;
   public static final long CLOSING = -2;
+  public static final long PENDING = -3;
 
   public ShardEntry {
     Objects.requireNonNull(startingHashKey, "startingHashKey");
@@ -81,6 +83,11 @@ public record ShardEntry(
     return endOffset == OPEN;
   }
 
+  /** Whether a resharding is still preparing it. */
+  public boolean isPending() {
+    return endOffset == PENDING;
+  }
+
   /** Whether it is closed with a known end. */
   public boolean isClosed() {
     return endOffset >= 0;
@@ -100,6 +107,18 @@ public record ShardEntry(
         createdMillis,
         CLOSING,
         now);
+  }
+
+  /** A new child of a resharding, not yet receiving records. */
+  public static ShardEntry pending(
+      int partition, BigInteger start, BigInteger end, int parent, int adjacent, long now) {
+    return new ShardEntry(partition, start, end, parent, adjacent, now, PENDING, -1);
+  }
+
+  /** This pending shard, now open. */
+  public ShardEntry opened() {
+    return new ShardEntry(
+        partition, startingHashKey, endingHashKey, parent, adjacentParent, createdMillis, OPEN, -1);
   }
 
   public ShardEntry closed(long end) {

@@ -10,10 +10,12 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * What Kinesis knows about a stream that the log does not: status, creation time, retention, mode,
- * tags, encryption, monitoring and the shards with their hash-key ranges and lineage. Immutable.
+ * tags, encryption, monitoring, consumers and the shards with their hash-key ranges and lineage.
+ * Immutable; {@link #with} makes changed copies.
  *
  * @param name the stream name, which is also its topic's name
  * @param topicId id of the topic holding the records; null while the stream is being created
@@ -22,10 +24,11 @@ import java.util.UUID;
  * @param retentionHours retention in hours (24 to 8,760)
  * @param mode PROVISIONED or ON_DEMAND
  * @param tags the stream's tags, by key
- * @param shards every shard, open or closed, in partition order; index i holds partition i
+ * @param shards every shard, pending, open or closed, in partition order; index i holds partition i
  * @param encryptionType NONE or KMS
  * @param keyId the KMS key id when encrypted, else null
  * @param shardLevelMetrics enabled enhanced-monitoring metrics
+ * @param consumers registered enhanced fan-out consumers, in registration order
  * @param catalogued false for a stream derived from a topic that was not created through this door
  *     (a Kafka topic); it is written to the catalog when first changed
  */
@@ -41,6 +44,7 @@ public record StreamEntry(
     String encryptionType,
     String keyId,
     SortedSet<String> shardLevelMetrics,
+    List<ConsumerEntry> consumers,
     boolean catalogued) {
 
   public static final String CREATING = "CREATING";
@@ -54,6 +58,7 @@ public record StreamEntry(
     tags = Collections.unmodifiableSortedMap(new TreeMap<>(tags));
     shards = List.copyOf(shards);
     shardLevelMetrics = Collections.unmodifiableSortedSet(new TreeSet<>(shardLevelMetrics));
+    consumers = List.copyOf(consumers);
     for (int i = 0; i < shards.size(); i++) {
       if (shards.get(i).partition() != i) {
         throw new IllegalArgumentException("shard " + i + " holds partition " + shards.get(i));
@@ -82,12 +87,24 @@ public record StreamEntry(
         "NONE",
         null,
         new TreeSet<>(),
+        List.of(),
         catalogued);
   }
 
   /** The shard of partition {@code partition}, or null. */
   public ShardEntry shard(int partition) {
     return partition >= 0 && partition < shards.size() ? shards.get(partition) : null;
+  }
+
+  /** Shards clients can see (every one but those a resharding is still preparing). */
+  public List<ShardEntry> visibleShards() {
+    List<ShardEntry> out = new ArrayList<>(shards.size());
+    for (ShardEntry s : shards) {
+      if (!s.isPending()) {
+        out.add(s);
+      }
+    }
+    return out;
   }
 
   /** Open shards, ordered by their first hash key. */
@@ -106,7 +123,7 @@ public record StreamEntry(
   public List<ShardEntry> children(int partition) {
     List<ShardEntry> out = new ArrayList<>();
     for (ShardEntry s : shards) {
-      if (s.parent() == partition || s.adjacentParent() == partition) {
+      if (!s.isPending() && (s.parent() == partition || s.adjacentParent() == partition)) {
         out.add(s);
       }
     }
@@ -123,147 +140,78 @@ public record StreamEntry(
     return n;
   }
 
+  /** The consumer called {@code consumerName}, or null. */
+  public ConsumerEntry consumer(String consumerName) {
+    for (ConsumerEntry c : consumers) {
+      if (c.name().equals(consumerName)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** A copy with the changes {@code change} makes to a builder holding this entry's values. */
+  public StreamEntry with(Consumer<Builder> change) {
+    Builder b = new Builder(this);
+    change.accept(b);
+    return b.build();
+  }
+
   public StreamEntry withStatus(String newStatus) {
-    return new StreamEntry(
-        name,
-        topicId,
-        newStatus,
-        createdMillis,
-        retentionHours,
-        mode,
-        tags,
-        shards,
-        encryptionType,
-        keyId,
-        shardLevelMetrics,
-        catalogued);
-  }
-
-  public StreamEntry withTopicId(UUID id) {
-    return new StreamEntry(
-        name,
-        id,
-        status,
-        createdMillis,
-        retentionHours,
-        mode,
-        tags,
-        shards,
-        encryptionType,
-        keyId,
-        shardLevelMetrics,
-        catalogued);
-  }
-
-  public StreamEntry withShards(List<ShardEntry> newShards) {
-    return new StreamEntry(
-        name,
-        topicId,
-        status,
-        createdMillis,
-        retentionHours,
-        mode,
-        tags,
-        newShards,
-        encryptionType,
-        keyId,
-        shardLevelMetrics,
-        catalogued);
-  }
-
-  public StreamEntry withTags(SortedMap<String, String> newTags) {
-    return new StreamEntry(
-        name,
-        topicId,
-        status,
-        createdMillis,
-        retentionHours,
-        mode,
-        newTags,
-        shards,
-        encryptionType,
-        keyId,
-        shardLevelMetrics,
-        catalogued);
-  }
-
-  public StreamEntry withRetentionHours(int hours) {
-    return new StreamEntry(
-        name,
-        topicId,
-        status,
-        createdMillis,
-        hours,
-        mode,
-        tags,
-        shards,
-        encryptionType,
-        keyId,
-        shardLevelMetrics,
-        catalogued);
-  }
-
-  public StreamEntry withMode(String newMode) {
-    return new StreamEntry(
-        name,
-        topicId,
-        status,
-        createdMillis,
-        retentionHours,
-        newMode,
-        tags,
-        shards,
-        encryptionType,
-        keyId,
-        shardLevelMetrics,
-        catalogued);
-  }
-
-  public StreamEntry withEncryption(String type, String key) {
-    return new StreamEntry(
-        name,
-        topicId,
-        status,
-        createdMillis,
-        retentionHours,
-        mode,
-        tags,
-        shards,
-        type,
-        key,
-        shardLevelMetrics,
-        catalogued);
-  }
-
-  public StreamEntry withShardLevelMetrics(SortedSet<String> metrics) {
-    return new StreamEntry(
-        name,
-        topicId,
-        status,
-        createdMillis,
-        retentionHours,
-        mode,
-        tags,
-        shards,
-        encryptionType,
-        keyId,
-        metrics,
-        catalogued);
+    return with(b -> b.status = newStatus);
   }
 
   public StreamEntry asCatalogued() {
-    return new StreamEntry(
-        name,
-        topicId,
-        status,
-        createdMillis,
-        retentionHours,
-        mode,
-        tags,
-        shards,
-        encryptionType,
-        keyId,
-        shardLevelMetrics,
-        true);
+    return catalogued ? this : with(b -> b.catalogued = true);
+  }
+
+  /** The mutable form of an entry, for {@link #with}. */
+  public static final class Builder {
+    public UUID topicId;
+    public String status;
+    public int retentionHours;
+    public String mode;
+    public SortedMap<String, String> tags;
+    public List<ShardEntry> shards;
+    public String encryptionType;
+    public String keyId;
+    public SortedSet<String> shardLevelMetrics;
+    public List<ConsumerEntry> consumers;
+    public boolean catalogued;
+    private final String name;
+    private final long createdMillis;
+
+    Builder(StreamEntry s) {
+      name = s.name;
+      topicId = s.topicId;
+      status = s.status;
+      createdMillis = s.createdMillis;
+      retentionHours = s.retentionHours;
+      mode = s.mode;
+      tags = new TreeMap<>(s.tags);
+      shards = new ArrayList<>(s.shards);
+      encryptionType = s.encryptionType;
+      keyId = s.keyId;
+      shardLevelMetrics = new TreeSet<>(s.shardLevelMetrics);
+      consumers = new ArrayList<>(s.consumers);
+      catalogued = s.catalogued;
+    }
+
+    StreamEntry build() {
+      return new StreamEntry(
+          name,
+          topicId,
+          status,
+          createdMillis,
+          retentionHours,
+          mode,
+          tags,
+          shards,
+          encryptionType,
+          keyId,
+          shardLevelMetrics,
+          consumers,
+          catalogued);
+    }
   }
 }

@@ -115,7 +115,7 @@ final class CreateStreamHandler implements OperationHandler {
                           + ".");
                 }
                 return StreamEntry.create(name, shards, mode, DEFAULT_RETENTION_HOURS, now, true)
-                    .withTags(tags);
+                    .with(b -> b.tags = tags);
               });
     } catch (IOException e) {
       throw Shapes.io(e);
@@ -135,7 +135,11 @@ final class CreateStreamHandler implements OperationHandler {
                         e ->
                             e == null
                                 ? null
-                                : e.withTopicId(topic.topicId()).withStatus(StreamEntry.ACTIVE));
+                                : e.with(
+                                    b -> {
+                                      b.topicId = topic.topicId();
+                                      b.status = StreamEntry.ACTIVE;
+                                    }));
                 return null;
               } catch (IOException e) {
                 throw Shapes.io(e);

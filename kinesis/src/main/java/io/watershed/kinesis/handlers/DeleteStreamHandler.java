@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.watershed.core.metadata.MetadataError;
 import io.watershed.core.topic.TopicStore;
 import io.watershed.kinesis.KinesisContext;
+import io.watershed.kinesis.KinesisException;
 import io.watershed.kinesis.KinesisRequest;
 import io.watershed.kinesis.OperationHandler;
 import io.watershed.kinesis.catalog.StreamEntry;
@@ -13,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * DeleteStream: the entry turns DELETING, the topic is deleted (records and all), then the entry
  * goes; the answer comes once the stream is gone. A stream seen from a Kafka topic is deleted the
- * same way.
+ * same way. A stream with registered consumers is deleted only with {@code EnforceConsumerDeletion}
+ * (the consumers go with it); one being created or resharded is not.
  */
 final class DeleteStreamHandler implements OperationHandler {
   private final KinesisContext ctx;
@@ -30,7 +32,7 @@ final class DeleteStreamHandler implements OperationHandler {
   @Override
   public CompletableFuture<ObjectNode> handle(KinesisRequest req) {
     StreamEntry stream = ctx.requireStream(req);
-    req.flag("EnforceConsumerDeletion");
+    boolean enforce = req.flag("EnforceConsumerDeletion");
     String name = stream.name();
     return Shapes.onIo(
             ctx,
@@ -41,6 +43,25 @@ final class DeleteStreamHandler implements OperationHandler {
                         name,
                         current -> {
                           StreamEntry s = ctx.stream(name).orElseThrow(() -> ctx.notFound(name));
+                          if (s.status().equals(StreamEntry.CREATING)
+                              || s.status().equals(StreamEntry.UPDATING)) {
+                            throw KinesisException.resourceInUse(
+                                "Stream "
+                                    + name
+                                    + " under account "
+                                    + ctx.settings().accountId()
+                                    + " not ACTIVE, instead in state "
+                                    + s.status());
+                          }
+                          if (!s.consumers().isEmpty() && !enforce) {
+                            throw KinesisException.resourceInUse(
+                                "Stream "
+                                    + name
+                                    + " under account "
+                                    + ctx.settings().accountId()
+                                    + " has registered consumers. Deregister them, or set"
+                                    + " EnforceConsumerDeletion.");
+                          }
                           return s.withStatus(StreamEntry.DELETING);
                         });
               } catch (IOException e) {

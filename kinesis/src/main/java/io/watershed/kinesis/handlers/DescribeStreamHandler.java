@@ -7,6 +7,7 @@ import io.watershed.kinesis.KinesisRequest;
 import io.watershed.kinesis.OperationHandler;
 import io.watershed.kinesis.catalog.ShardEntry;
 import io.watershed.kinesis.catalog.StreamEntry;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,10 +31,11 @@ final class DescribeStreamHandler implements OperationHandler {
     StreamEntry s = ctx.requireStream(req);
     int limit = req.intInRange("Limit", 1, 10_000, 100);
     String after = req.string("ExclusiveStartShardId");
+    List<ShardEntry> visible = s.visibleShards();
     int from = 0;
     if (after != null) {
       int p = ShardEntry.partitionOf(after);
-      from = p < 0 ? s.shards().size() : p + 1;
+      from = p < 0 ? visible.size() : Math.min(visible.size(), p + 1);
     }
     ObjectNode out = req.newObject();
     ObjectNode d = out.putObject("StreamDescription");
@@ -42,11 +44,11 @@ final class DescribeStreamHandler implements OperationHandler {
     d.put("StreamStatus", s.status());
     Shapes.streamMode(d, s);
     ArrayNode shards = d.putArray("Shards");
-    int to = Math.min(s.shards().size(), from + limit);
+    int to = Math.min(visible.size(), from + limit);
     for (int i = from; i < to; i++) {
-      Shapes.shard(shards.addObject(), s.shards().get(i));
+      Shapes.shard(shards.addObject(), visible.get(i));
     }
-    d.put("HasMoreShards", to < s.shards().size());
+    d.put("HasMoreShards", to < visible.size());
     d.put("RetentionPeriodHours", s.retentionHours());
     d.set("StreamCreationTimestamp", req.encoding().timestamp(s.createdMillis()));
     Shapes.enhancedMonitoring(d, s);

@@ -88,8 +88,8 @@ final class GetShardIteratorHandler implements OperationHandler {
                             + ctx.settings().accountId()
                             + " is invalid because it did not come from this stream.");
                   }
-                  long o = type.equals("AT_SEQUENCE_NUMBER") ? p.offset() : p.offset() + 1;
-                  if (o > end + (type.equals("AT_SEQUENCE_NUMBER") ? 0 : 1)) {
+                  long o = type.equals("AT_SEQUENCE_NUMBER") ? p.atOffset() : p.afterOffset();
+                  if (p.position() > end) {
                     throw KinesisException.invalidArgument(
                         "StartingSequenceNumber "
                             + seq

@@ -2,6 +2,7 @@ package io.watershed.kinesis.handlers;
 
 import io.watershed.kinesis.KinesisContext;
 import io.watershed.kinesis.OperationHandler;
+import io.watershed.kinesis.Resharder;
 import java.util.List;
 
 /** Every operation the Kinesis front door serves, one handler each. */
@@ -9,7 +10,11 @@ public final class KinesisOperations {
   private KinesisOperations() {}
 
   public static List<OperationHandler> all(KinesisContext ctx) {
+    Resharder resharder = new Resharder(ctx);
     return List.of(
+        new SplitShardHandler(ctx, resharder),
+        new MergeShardsHandler(ctx, resharder),
+        new UpdateShardCountHandler(ctx, resharder),
         new CreateStreamHandler(ctx),
         new DeleteStreamHandler(ctx),
         new DescribeStreamHandler(ctx),

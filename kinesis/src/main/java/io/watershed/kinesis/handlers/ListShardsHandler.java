@@ -64,8 +64,10 @@ final class ListShardsHandler implements OperationHandler {
       filter = filter(req, s);
     }
     List<ShardEntry> matching = new ArrayList<>();
-    for (int i = from; i < s.shards().size(); i++) {
-      matching.add(s.shards().get(i));
+    for (ShardEntry sh : s.visibleShards()) {
+      if (sh.partition() >= from) {
+        matching.add(sh);
+      }
     }
     ObjectNode out = req.newObject();
     ArrayNode shards = out.putArray("Shards");

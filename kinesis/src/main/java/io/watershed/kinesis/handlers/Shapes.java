@@ -26,11 +26,9 @@ final class Shapes {
     }
     hashKeyRange(o.putObject("HashKeyRange"), s);
     ObjectNode seq = o.putObject("SequenceNumberRange");
-    seq.put("StartingSequenceNumber", SequenceNumbers.of(s.partition(), 0));
+    seq.put("StartingSequenceNumber", SequenceNumbers.position(s.partition(), 0));
     if (s.isClosed()) {
-      seq.put(
-          "EndingSequenceNumber",
-          SequenceNumbers.of(s.partition(), Math.max(0, s.endOffset() - 1)));
+      seq.put("EndingSequenceNumber", SequenceNumbers.position(s.partition(), s.endOffset()));
     }
     return o;
   }
