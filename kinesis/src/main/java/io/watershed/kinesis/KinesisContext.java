@@ -2,19 +2,24 @@ package io.watershed.kinesis;
 
 import io.watershed.core.metadata.TopicMetadata;
 import io.watershed.core.topic.TopicStore;
+import io.watershed.kinesis.catalog.ConsumerEntry;
 import io.watershed.kinesis.catalog.KinesisCatalog;
 import io.watershed.kinesis.catalog.ShardEntry;
 import io.watershed.kinesis.catalog.StreamEntry;
 import io.watershed.log.LogConfig;
 import io.watershed.log.PartitionLog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -228,6 +233,104 @@ public final class KinesisContext {
               + " does not exist");
     }
     return shard;
+  }
+
+  /**
+   * Changes the stream a request names, durably, on the io pool: {@code change} gets the current
+   * entry (ACTIVE or UPDATING; a Kafka topic's derived entry the first time) under the catalog's
+   * lock and returns the new one, or throws the request's error.
+   */
+  public CompletableFuture<StreamEntry> change(String name, UnaryOperator<StreamEntry> change) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return catalog.update(
+                name,
+                current -> {
+                  StreamEntry s = stream(name).orElseThrow(() -> notFound(name));
+                  if (s.status().equals(StreamEntry.CREATING)
+                      || s.status().equals(StreamEntry.DELETING)) {
+                    throw notFound(name);
+                  }
+                  return change.apply(s);
+                });
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        },
+        io);
+  }
+
+  // ---- consumers ------------------------------------------------------------------------------
+
+  private static final Pattern CONSUMER_ARN =
+      Pattern.compile(
+          "arn:aws[^:]*:kinesis:[^:]*:(\\d{12}):stream/([a-zA-Z0-9_.-]{1,128})/consumer/"
+              + "([a-zA-Z0-9_.-]{1,128}):(\\d{1,19})");
+
+  /** The ARN of consumer {@code c} of stream {@code stream}. */
+  public String consumerArn(String stream, ConsumerEntry c) {
+    return arn(stream) + "/consumer/" + c.name() + ":" + c.createdMillis() / 1000;
+  }
+
+  /** A consumer and its stream. */
+  public record Consumer(StreamEntry stream, ConsumerEntry consumer) {}
+
+  /**
+   * The consumer a request names by {@code ConsumerARN}, or by {@code StreamARN} and {@code
+   * ConsumerName}.
+   *
+   * @throws KinesisException ResourceNotFoundException, ValidationException or
+   *     InvalidArgumentException
+   */
+  public Consumer requireConsumer(KinesisRequest request) {
+    String consumerArn = request.string("ConsumerARN");
+    String streamName;
+    String consumerName;
+    long seconds = -1;
+    if (consumerArn != null) {
+      Matcher m = CONSUMER_ARN.matcher(consumerArn);
+      if (!m.matches()) {
+        throw KinesisException.validation(
+            "1 validation error detected: Value '"
+                + consumerArn
+                + "' at 'consumerARN' failed to satisfy constraint: Member must satisfy regular"
+                + " expression pattern: ^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+"
+                + "\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+");
+      }
+      if (!m.group(1).equals(settings.accountId())) {
+        throw consumerNotFound(m.group(3), m.group(2));
+      }
+      streamName = m.group(2);
+      consumerName = m.group(3);
+      seconds = Long.parseLong(m.group(4));
+    } else {
+      String streamArn = request.string("StreamARN");
+      consumerName = request.string("ConsumerName");
+      if (streamArn == null || consumerName == null) {
+        throw KinesisException.invalidArgument(
+            "Either ConsumerARN or both StreamARN and ConsumerName must be provided.");
+      }
+      streamName = nameFromArn(streamArn);
+    }
+    String stream = streamName;
+    StreamEntry s = stream(stream).orElseThrow(() -> notFound(stream));
+    ConsumerEntry c = s.consumer(consumerName);
+    if (c == null || (seconds >= 0 && c.createdMillis() / 1000 != seconds)) {
+      throw consumerNotFound(consumerName, stream);
+    }
+    return new Consumer(s, c);
+  }
+
+  public KinesisException consumerNotFound(String consumer, String stream) {
+    return KinesisException.resourceNotFound(
+        "Consumer "
+            + consumer
+            + ", account "
+            + settings.accountId()
+            + ", stream "
+            + stream
+            + " not found.");
   }
 
   /** The log of one shard. */

@@ -65,13 +65,9 @@ final class CreateStreamHandler implements OperationHandler {
               + "' at 'shardCount' failed to satisfy constraint: Member must have value greater"
               + " than or equal to 1");
     }
-    TreeMap<String, String> tags = new TreeMap<>();
     JsonNode tagNode = req.member("Tags");
-    if (tagNode != null) {
-      for (Map.Entry<String, JsonNode> e : tagNode.properties()) {
-        tags.put(e.getKey(), e.getValue().asText());
-      }
-    }
+    TreeMap<String, String> tags =
+        new TreeMap<>(tagNode == null ? Map.of() : TagHandlers.tagMap(tagNode));
     int shards = count;
     String streamMode = mode;
     return Shapes.onIo(ctx, () -> create(name, shards, streamMode, tags))
@@ -96,8 +92,18 @@ final class CreateStreamHandler implements OperationHandler {
                           + " already exists.");
                 }
                 int open = 0;
+                int onDemand = 0;
                 for (StreamEntry s : ctx.streams()) {
                   open += s.openShardCount();
+                  onDemand += s.mode().equals("ON_DEMAND") ? 1 : 0;
+                }
+                if (mode.equals("ON_DEMAND") && onDemand >= ctx.settings().onDemandStreamLimit()) {
+                  throw KinesisException.limitExceeded(
+                      "This request would exceed the on-demand stream count limit for the account "
+                          + ctx.settings().accountId()
+                          + ". Limit: "
+                          + ctx.settings().onDemandStreamLimit()
+                          + ".");
                 }
                 if (open + shards > ctx.settings().shardLimit()) {
                   throw KinesisException.limitExceeded(

@@ -34,7 +34,7 @@ final class DescribeLimitsHandler implements OperationHandler {
     out.put("ShardLimit", ctx.settings().shardLimit());
     out.put("OpenShardCount", open);
     out.put("OnDemandStreamCount", onDemand);
-    out.put("OnDemandStreamCountLimit", ctx.settings().shardLimit());
+    out.put("OnDemandStreamCountLimit", ctx.settings().onDemandStreamLimit());
     return CompletableFuture.completedFuture(out);
   }
 }

@@ -34,7 +34,7 @@ final class DescribeStreamSummaryHandler implements OperationHandler {
     Shapes.enhancedMonitoring(d, s);
     Shapes.encryption(d, s);
     d.put("OpenShardCount", s.openShardCount());
-    d.put("ConsumerCount", 0);
+    d.put("ConsumerCount", s.consumers().size());
     return CompletableFuture.completedFuture(out);
   }
 }

@@ -17,7 +17,7 @@ import java.util.UUID;
  * | field      | width |               | field      | width |
  * | version=1  | 1     |               | version=2  | 1     |
  * | issued ms  | 8     |               | issued ms  | 8     |
- * | partition  | 4     |               | kind       | 1     |  1 = ListStreams, 2 = ListShards
+ * | partition  | 4     |               | kind       | 1     |  1 ListStreams, 2 ListShards, 3 consumers
  * | offset     | 8     |               | position   | 4     |  next shard index (ListShards)
  * | topic id   | 16    |               | name       | rest  |  UTF-8: last stream / the stream
  * | stream     | rest  |  UTF-8
@@ -69,6 +69,7 @@ final class Tokens {
 
   static final int LIST_STREAMS = 1;
   static final int LIST_SHARDS = 2;
+  static final int LIST_CONSUMERS = 3;
 
   static String nextToken(long now, int kind, int position, String name) {
     byte[] n = name.getBytes(StandardCharsets.UTF_8);
