@@ -46,6 +46,7 @@ public final class KinesisContext {
   private final LongSupplier clock;
   private final long startMillis;
   private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  private final ThroughputLimits limits;
 
   public KinesisContext(
       KinesisConfig settings,
@@ -59,6 +60,12 @@ public final class KinesisContext {
     this.io = io;
     this.clock = clock;
     this.startMillis = clock.getAsLong();
+    this.limits = new ThroughputLimits(settings.emulateLimits(), clock);
+  }
+
+  /** The emulated per-shard throughput limits (which admit everything unless enabled). */
+  public ThroughputLimits limits() {
+    return limits;
   }
 
   public KinesisConfig settings() {

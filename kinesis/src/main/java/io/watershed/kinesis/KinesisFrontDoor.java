@@ -105,7 +105,14 @@ public final class KinesisFrontDoor implements AutoCloseable {
     KinesisCatalog catalog = KinesisCatalog.open(dataDir.resolve("kinesis"));
     context = new KinesisContext(settings, topics, catalog, io, clock);
     CatalogRecovery.recover(context);
-    KinesisDispatcher dispatcher = new KinesisDispatcher(KinesisOperations.all(context));
+    KinesisDispatcher dispatcher =
+        new KinesisDispatcher(
+            KinesisOperations.all(context),
+            KinesisOperations.streaming(context),
+            settings.verifiesSignatures()
+                ? new SigV4(settings.accessKeyId(), settings.secretAccessKey())
+                : null,
+            clock);
     this.dispatcher = dispatcher;
 
     boolean epoll = Epoll.isAvailable();
@@ -124,7 +131,7 @@ public final class KinesisFrontDoor implements AutoCloseable {
             ch.pipeline()
                 .addLast(new Http2StreamFrameToHttpObjectCodec(true))
                 .addLast(new HttpObjectAggregator(maxBytes))
-                .addLast(new KinesisHttpHandler(dispatcher));
+                .addLast(new KinesisHttpHandler(dispatcher, true));
           }
         };
     ServerBootstrap b =
@@ -190,7 +197,7 @@ public final class KinesisFrontDoor implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpMessage msg) {
       ChannelPipeline p = ctx.pipeline();
-      p.addAfter(ctx.name(), null, new KinesisHttpHandler(dispatcher));
+      p.addAfter(ctx.name(), null, new KinesisHttpHandler(dispatcher, false));
       p.replace(this, null, new HttpObjectAggregator(maxBytes));
       ctx.fireChannelRead(msg);
     }

@@ -29,14 +29,39 @@ final class KinesisHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
   private long nextToWrite;
   private boolean closing;
 
-  KinesisHttpHandler(KinesisDispatcher dispatcher) {
+  private final boolean http2;
+
+  /**
+   * @param http2 whether this handler serves one HTTP/2 stream (where event-stream operations are
+   *     answered) rather than an HTTP/1.1 connection
+   */
+  KinesisHttpHandler(KinesisDispatcher dispatcher, boolean http2) {
     this.dispatcher = dispatcher;
+    this.http2 = http2;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     long seq = nextSeq++;
     boolean keepAlive = HttpUtil.isKeepAlive(request);
+    if (http2 && dispatcher.isStreaming(request)) {
+      dispatcher
+          .openStream(request)
+          .whenComplete(
+              (opened, err) ->
+                  ctx.executor()
+                      .execute(
+                          () -> {
+                            if (opened.error() != null) {
+                              complete(ctx, seq, opened.error(), keepAlive);
+                            } else {
+                              nextToWrite++;
+                              ctx.writeAndFlush(KinesisDispatcher.eventStreamHeaders());
+                              opened.stream().start(ctx.channel());
+                            }
+                          }));
+      return;
+    }
     dispatcher
         .dispatch(request)
         .whenComplete(

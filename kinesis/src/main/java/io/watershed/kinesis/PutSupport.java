@@ -139,7 +139,22 @@ public final class PutSupport {
     List<CompletableFuture<Void>> appends = new ArrayList<>();
     for (Map.Entry<Integer, List<Integer>> shard : byShard.entrySet()) {
       int p = shard.getKey();
-      List<Integer> indexes = shard.getValue();
+      List<Integer> indexes = new ArrayList<>(shard.getValue());
+      indexes.removeIf(
+          i -> {
+            Entry e = entries.get(i);
+            if (ctx.limits().admitPut(name, p, e.data().length + e.partitionKey().length())) {
+              return false;
+            }
+            outcomes[i] =
+                new Outcome(
+                    p,
+                    -1,
+                    "ProvisionedThroughputExceededException",
+                    ThroughputLimits.message(
+                        ShardEntry.shardId(p), name, ctx.settings().accountId()));
+            return true;
+          });
       List<CompletableFuture<Void>> shardAppends = new ArrayList<>();
       PartitionLog log;
       try {

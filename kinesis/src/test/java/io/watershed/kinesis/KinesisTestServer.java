@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -20,12 +21,18 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  */
 final class KinesisTestServer implements AutoCloseable {
   private final Path dataDir;
+  private final KinesisConfig config;
   private final AtomicLong skew = new AtomicLong();
   private TopicStore topics;
   private KinesisFrontDoor door;
 
   KinesisTestServer(Path dataDir) throws Exception {
+    this(dataDir, KinesisConfig.defaults("127.0.0.1", 0));
+  }
+
+  KinesisTestServer(Path dataDir, KinesisConfig config) throws Exception {
     this.dataDir = dataDir;
+    this.config = config;
     start();
   }
 
@@ -33,10 +40,7 @@ final class KinesisTestServer implements AutoCloseable {
     topics = TopicStore.open(dataDir, LogManagerConfig.defaults(dataDir));
     door =
         new KinesisFrontDoor(
-            KinesisConfig.defaults("127.0.0.1", 0),
-            topics,
-            dataDir,
-            () -> System.currentTimeMillis() + skew.get());
+            config, topics, dataDir, () -> System.currentTimeMillis() + skew.get());
     door.start();
   }
 
@@ -65,6 +69,11 @@ final class KinesisTestServer implements AutoCloseable {
 
   /** The sync client (Apache HTTP, HTTP/1.1), in CBOR (the SDK default) or JSON. */
   KinesisClient client(boolean cbor) {
+    return client(cbor, "secret");
+  }
+
+  /** The sync client signing with access key AKIDTEST and {@code secret}. */
+  KinesisClient client(boolean cbor, String secret) {
     String key = SdkSystemSetting.CBOR_ENABLED.property();
     String before = System.getProperty(key);
     System.setProperty(key, Boolean.toString(cbor));
@@ -73,7 +82,7 @@ final class KinesisTestServer implements AutoCloseable {
           .endpointOverride(endpoint())
           .region(Region.US_EAST_1)
           .credentialsProvider(
-              StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+              StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", secret)))
           .httpClientBuilder(ApacheHttpClient.builder())
           .build();
     } finally {
@@ -83,6 +92,18 @@ final class KinesisTestServer implements AutoCloseable {
         System.setProperty(key, before);
       }
     }
+  }
+
+  /** The sync client in CBOR that never retries, so that throttling reaches the test. */
+  KinesisClient clientWithoutRetries() {
+    return KinesisClient.builder()
+        .endpointOverride(endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+        .httpClientBuilder(ApacheHttpClient.builder())
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+        .build();
   }
 
   /** The async client (Netty, HTTP/2 cleartext with prior knowledge), CBOR. */

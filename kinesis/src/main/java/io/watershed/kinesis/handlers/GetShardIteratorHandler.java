@@ -37,17 +37,38 @@ final class GetShardIteratorHandler implements OperationHandler {
     String type = req.requireString("ShardIteratorType");
     String seq = req.string("StartingSequenceNumber");
     Long timestamp = req.timestampMillis("Timestamp");
+    checkPosition(type, seq, timestamp, "shardIteratorType");
+    ShardEntry shard = ctx.requireShard(s, shardId);
+    return Shapes.onIo(
+        ctx,
+        () -> {
+          long offset = startOffset(ctx, s, shard, type, seq, timestamp, "GetShardIterator");
+          ObjectNode out = req.newObject();
+          out.put(
+              "ShardIterator",
+              Tokens.iterator(ctx.now(), shard.partition(), offset, s.topicId(), s.name()));
+          return out;
+        });
+  }
+
+  /** Checks a position type and that what it needs is given; {@code field} names it in errors. */
+  static void checkPosition(String type, String seq, Long timestamp, String field) {
     switch (type) {
       case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER" -> {
         if (seq == null) {
           throw KinesisException.invalidArgument(
-              "StartingSequenceNumber is required for ShardIteratorType " + type + ".");
+              "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and"
+                  + " StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no"
+                  + " StartingSequenceNumber. Request specified "
+                  + type
+                  + " and no StartingSequenceNumber.");
         }
       }
       case "AT_TIMESTAMP" -> {
         if (timestamp == null) {
           throw KinesisException.invalidArgument(
-              "Timestamp is required for ShardIteratorType AT_TIMESTAMP.");
+              "Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP."
+                  + " Current request has no timestamp parameter.");
         }
       }
       case "TRIM_HORIZON", "LATEST" -> {}
@@ -55,60 +76,62 @@ final class GetShardIteratorHandler implements OperationHandler {
           throw KinesisException.validation(
               "1 validation error detected: Value '"
                   + type
-                  + "' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy"
+                  + "' at '"
+                  + field
+                  + "' failed to satisfy constraint: Member must satisfy"
                   + " enum value set: [AFTER_SEQUENCE_NUMBER, AT_SEQUENCE_NUMBER, AT_TIMESTAMP,"
                   + " TRIM_HORIZON, LATEST]");
     }
-    ShardEntry shard = ctx.requireShard(s, shardId);
-    return Shapes.onIo(
-        ctx,
-        () -> {
-          PartitionLog log = ctx.log(s, shard.partition());
-          long start = log.logStartOffset();
-          long end = shard.isClosed() ? shard.endOffset() : log.logEndOffset();
-          long offset =
-              switch (type) {
-                case "TRIM_HORIZON" -> start;
-                case "LATEST" -> end;
-                case "AT_TIMESTAMP" -> {
-                  TimestampOffset found = log.offsetForTimestamp(timestamp);
-                  yield found == null ? end : Math.min(found.offset(), end);
-                }
-                default -> {
-                  SequenceNumbers.Parsed p = SequenceNumbers.parse(seq);
-                  if (p == null || p.partition() != shard.partition()) {
-                    throw KinesisException.invalidArgument(
-                        "StartingSequenceNumber "
-                            + seq
-                            + " used in GetShardIterator on shard "
-                            + shardId
-                            + " in stream "
-                            + s.name()
-                            + " under account "
-                            + ctx.settings().accountId()
-                            + " is invalid because it did not come from this stream.");
-                  }
-                  long o = type.equals("AT_SEQUENCE_NUMBER") ? p.atOffset() : p.afterOffset();
-                  if (p.position() > end) {
-                    throw KinesisException.invalidArgument(
-                        "StartingSequenceNumber "
-                            + seq
-                            + " used in GetShardIterator on shard "
-                            + shardId
-                            + " in stream "
-                            + s.name()
-                            + " under account "
-                            + ctx.settings().accountId()
-                            + " is invalid.");
-                  }
-                  yield Math.max(start, Math.min(o, end));
-                }
-              };
-          ObjectNode out = req.newObject();
-          out.put(
-              "ShardIterator",
-              Tokens.iterator(ctx.now(), shard.partition(), offset, s.topicId(), s.name()));
-          return out;
-        });
+  }
+
+  /**
+   * The offset a position names in a shard: its log start (TRIM_HORIZON), its end (LATEST; for a
+   * closed shard, where it closed), a sequence number (AT_/AFTER_SEQUENCE_NUMBER; one below the log
+   * start starts there) or the first record at or after a time (AT_TIMESTAMP). Blocking: finding a
+   * time may read index files.
+   */
+  static long startOffset(
+      KinesisContext ctx,
+      StreamEntry s,
+      ShardEntry shard,
+      String type,
+      String seq,
+      Long timestamp,
+      String operation) {
+    PartitionLog log = ctx.log(s, shard.partition());
+    long start = log.logStartOffset();
+    long end = shard.isClosed() ? shard.endOffset() : log.logEndOffset();
+    return switch (type) {
+      case "TRIM_HORIZON" -> start;
+      case "LATEST" -> end;
+      case "AT_TIMESTAMP" -> {
+        TimestampOffset found = log.offsetForTimestamp(timestamp);
+        yield found == null ? end : Math.max(start, Math.min(found.offset(), end));
+      }
+      default -> {
+        SequenceNumbers.Parsed p = SequenceNumbers.parse(seq);
+        String where =
+            "StartingSequenceNumber "
+                + seq
+                + " used in "
+                + operation
+                + " on shard "
+                + shard.shardId()
+                + " in stream "
+                + s.name()
+                + " under account "
+                + ctx.settings().accountId()
+                + " is invalid";
+        if (p == null || p.partition() != shard.partition()) {
+          throw KinesisException.invalidArgument(
+              where + " because it did not come from this stream.");
+        }
+        if (p.position() > end) {
+          throw KinesisException.invalidArgument(where + ".");
+        }
+        long o = type.equals("AT_SEQUENCE_NUMBER") ? p.atOffset() : p.afterOffset();
+        yield Math.max(start, Math.min(o, end));
+      }
+    };
   }
 }

@@ -3,6 +3,7 @@ package io.watershed.kinesis.handlers;
 import io.watershed.kinesis.KinesisContext;
 import io.watershed.kinesis.OperationHandler;
 import io.watershed.kinesis.Resharder;
+import io.watershed.kinesis.StreamingOperation;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,5 +34,10 @@ public final class KinesisOperations {
             new GetRecordsHandler(ctx),
             new DescribeLimitsHandler(ctx)));
     return all;
+  }
+
+  /** The operations answered with an event stream. */
+  public static List<StreamingOperation> streaming(KinesisContext ctx) {
+    return List.of(new SubscribeToShardHandler(ctx));
   }
 }

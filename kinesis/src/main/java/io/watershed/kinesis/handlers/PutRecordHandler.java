@@ -38,7 +38,12 @@ final class PutRecordHandler implements OperationHandler {
             outcomes -> {
               PutSupport.Outcome o = outcomes[0];
               if (o.failed()) {
-                throw KinesisException.internalFailure(o.errorMessage());
+                throw new KinesisException(
+                    o.errorCode().equals("InternalFailure")
+                        ? "InternalFailureException"
+                        : o.errorCode(),
+                    o.errorCode().equals("InternalFailure") ? 500 : 400,
+                    o.errorMessage());
               }
               ObjectNode out = req.newObject();
               out.put("ShardId", ShardEntry.shardId(o.partition()));
