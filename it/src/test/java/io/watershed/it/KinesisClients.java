@@ -7,6 +7,9 @@ import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkSystemSetting;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -40,7 +43,9 @@ final class KinesisClients {
     return sync(server, cbor, SECRET);
   }
 
-  static KinesisClient sync(WatershedProcess server, boolean cbor, String secret) throws Exception {
+  static KinesisClient sync(
+      WatershedProcess server, boolean cbor, String secret, ExecutionInterceptor... interceptors)
+      throws Exception {
     String key = SdkSystemSetting.CBOR_ENABLED.property();
     String before = System.getProperty(key);
     System.setProperty(key, Boolean.toString(cbor));
@@ -51,6 +56,12 @@ final class KinesisClients {
           .credentialsProvider(
               StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_ID, secret)))
           .httpClientBuilder(ApacheHttpClient.builder())
+          .overrideConfiguration(
+              o -> {
+                for (ExecutionInterceptor i : interceptors) {
+                  o.addExecutionInterceptor(i);
+                }
+              })
           .build();
     } finally {
       if (before == null) {
@@ -61,14 +72,32 @@ final class KinesisClients {
     }
   }
 
+  /** Records the Content-Type of every request a client sends. */
+  static final class ContentTypes implements ExecutionInterceptor {
+    final java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void beforeTransmission(
+        Context.BeforeTransmission context, ExecutionAttributes executionAttributes) {
+      seen.add(context.httpRequest().firstMatchingHeader("Content-Type").orElse(""));
+    }
+  }
+
   /** The async client (Netty): HTTP/2 cleartext with prior knowledge, CBOR. */
-  static KinesisAsyncClient async(WatershedProcess server) throws Exception {
+  static KinesisAsyncClient async(WatershedProcess server, ExecutionInterceptor... interceptors)
+      throws Exception {
     return KinesisAsyncClient.builder()
         .endpointOverride(URI.create("http://127.0.0.1:" + port(server)))
         .region(Region.US_EAST_1)
         .credentialsProvider(
             StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_ID, SECRET)))
         .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+        .overrideConfiguration(
+            o -> {
+              for (ExecutionInterceptor i : interceptors) {
+                o.addExecutionInterceptor(i);
+              }
+            })
         .build();
   }
 
