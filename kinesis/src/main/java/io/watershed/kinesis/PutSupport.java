@@ -34,8 +34,12 @@ public final class PutSupport {
 
   private PutSupport() {}
 
-  /** One record to put. */
-  public record Entry(byte[] data, String partitionKey, BigInteger hashKey) {}
+  /**
+   * One record to put.
+   *
+   * @param size its data and UTF-8 partition key, in bytes, as Kinesis counts a record's size
+   */
+  public record Entry(byte[] data, String partitionKey, BigInteger hashKey, int size) {}
 
   /** Where a record landed, or why it did not. */
   public record Outcome(int partition, long offset, String errorCode, String errorMessage) {
@@ -75,7 +79,7 @@ public final class PutSupport {
     String explicit = KinesisRequest.string(node, "ExplicitHashKey");
     BigInteger hash =
         explicit != null ? HashKeys.parseExplicit(explicit) : HashKeys.ofPartitionKey(key);
-    return new Entry(data, key, hash);
+    return new Entry(data, key, hash, size);
   }
 
   /** The open shard whose range holds {@code hash}; {@code open} is ordered by first hash key. */
@@ -143,7 +147,7 @@ public final class PutSupport {
       indexes.removeIf(
           i -> {
             Entry e = entries.get(i);
-            if (ctx.limits().admitPut(name, p, e.data().length + e.partitionKey().length())) {
+            if (ctx.limits().admitPut(name, p, e.size())) {
               return false;
             }
             outcomes[i] =
@@ -173,7 +177,7 @@ public final class PutSupport {
         int to = from;
         while (to < indexes.size()) {
           Entry e = entries.get(indexes.get(to));
-          int size = e.data().length + e.partitionKey().length() + 16;
+          int size = e.size() + 16;
           if (to > from && bytes + size > MAX_BATCH_BYTES) {
             break;
           }

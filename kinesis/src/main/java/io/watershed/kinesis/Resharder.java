@@ -117,6 +117,21 @@ public final class Resharder {
     if (children.isEmpty()) {
       return current;
     }
+    int partitions =
+        ctx.topics().describe(name).orElseThrow(() -> ctx.notFound(name)).partitionCount();
+    if (partitions != current.shards().size()) {
+      // Partitions added through another door hold records no shard describes; a child must not
+      // take one of them over.
+      throw KinesisException.invalidArgument(
+          "Stream "
+              + name
+              + " has "
+              + partitions
+              + " partitions but "
+              + current.shards().size()
+              + " shards: partitions were added to its topic outside Kinesis, so it cannot be"
+              + " resharded.");
+    }
     Set<Integer> parents = parents(children);
     int open = 0;
     for (StreamEntry other : ctx.streams()) {

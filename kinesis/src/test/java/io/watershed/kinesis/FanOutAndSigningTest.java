@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
@@ -51,6 +52,11 @@ class FanOutAndSigningTest {
       assertThat(data(events))
           .containsExactly("before", "live-0", "live-1", "live-2", "live-3", "live-4");
       String continuation = events.getLast().continuationSequenceNumber();
+      // A second subscription within five seconds of a running one is refused.
+      CompletableFuture<Void> again =
+          subscribe(async, consumer, ShardIteratorType.LATEST, null, new CopyOnWriteArrayList<>());
+      assertThatThrownBy(() -> again.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(ResourceInUseException.class);
       first.cancel(true);
 
       // Resume after the last record seen: only what came later.

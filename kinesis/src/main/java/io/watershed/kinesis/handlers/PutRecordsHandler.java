@@ -60,7 +60,7 @@ final class PutRecordsHandler implements OperationHandler {
         throw KinesisException.serialization("Expected a structure in Records");
       }
       PutSupport.Entry e = PutSupport.entry(req, r);
-      total += e.data().length + e.partitionKey().length();
+      total += e.size();
       entries.add(e);
     }
     if (total > MAX_REQUEST_BYTES) {
