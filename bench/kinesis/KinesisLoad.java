@@ -62,18 +62,20 @@ public final class KinesisLoad {
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCH", "bench")))
             .httpClientBuilder(ApacheHttpClient.builder().maxConnections(threads + SHARDS))
             .build()) {
-      String warm = "warm";
+      String warm = args.length > 4 ? args[4] + "w" : "warm";
       create(kinesis, warm);
       putRecords(kinesis, warm, Math.max(1, putCalls / 2), threads);
       putRecordLatencies(kinesis, warm, Math.max(1, latencyCalls / 2));
       readAll(kinesis, warm);
 
-      String stream = "bench";
+      String stream = args.length > 4 ? args[4] : "bench";
       create(kinesis, stream);
       long t0 = System.nanoTime();
+      long c0 = cpuNanos();
       long put = putRecords(kinesis, stream, putCalls, threads);
       double putSeconds = (System.nanoTime() - t0) / 1e9;
       System.out.printf("put_records_per_s %.0f%n", put / putSeconds);
+      System.out.printf("put_client_cpu_us_per_record %.1f%n", (cpuNanos() - c0) / 1e3 / put);
 
       long[] latencies = putRecordLatencies(kinesis, stream, latencyCalls);
       Arrays.sort(latencies);
@@ -93,13 +95,22 @@ public final class KinesisLoad {
           "liststreams_p99_ms %.3f%n", baseline[(int) (baseline.length * 0.99)] / 1e6);
 
       long t1 = System.nanoTime();
+      long c1 = cpuNanos();
       long read = readAll(kinesis, stream);
       double readSeconds = (System.nanoTime() - t1) / 1e9;
+      System.out.printf("get_client_cpu_us_per_record %.1f%n", (cpuNanos() - c1) / 1e3 / read);
       if (read != put + latencyCalls) {
         throw new IllegalStateException("read " + read + " records, wrote " + (put + latencyCalls));
       }
       System.out.printf("get_records_per_s %.0f%n", read / readSeconds);
     }
+  }
+
+  /** CPU time this client process has used, all threads. */
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   static void create(KinesisClient kinesis, String stream) throws InterruptedException {

@@ -100,8 +100,14 @@ public enum BodyEncoding {
       }
     }
     if (node.isTextual()) {
+      String text = node.textValue();
       try {
-        return Base64.getMimeDecoder().decode(node.textValue());
+        return Base64.getDecoder().decode(text);
+      } catch (IllegalArgumentException strict) {
+        // The SDKs send plain base64; line-wrapped base64 is accepted too, more slowly.
+      }
+      try {
+        return Base64.getDecoder().decode(text.replace("\r", "").replace("\n", ""));
       } catch (IllegalArgumentException e) {
         throw KinesisException.serialization(
             "Base64 encoded value of " + field + " could not be decoded.");

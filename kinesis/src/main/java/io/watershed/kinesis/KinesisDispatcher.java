@@ -21,6 +21,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,11 +89,19 @@ public final class KinesisDispatcher {
    * then; the response future never fails.
    */
   public CompletableFuture<FullHttpResponse> dispatch(FullHttpRequest request) {
+    return dispatch(request, Runnable::run);
+  }
+
+  /**
+   * Serves one request, encoding the response on {@code replies} (the connection's event loop) when
+   * the handler's future completes elsewhere.
+   */
+  public CompletableFuture<FullHttpResponse> dispatch(FullHttpRequest request, Executor replies) {
     BodyEncoding encoding = encoding(request);
     requests.get(encoding).increment();
     CompletableFuture<ObjectNode> result;
     try {
-      KinesisRequest decoded = decode(request, encoding);
+      KinesisRequest decoded = decode(request, encoding, replies);
       OperationHandler handler = handlers.get(decoded.operation());
       if (handler == null) {
         throw KinesisException.invalidArgument(
@@ -101,14 +111,15 @@ public final class KinesisDispatcher {
     } catch (Throwable t) {
       result = CompletableFuture.failedFuture(t);
     }
-    return result.handle(
+    BiFunction<ObjectNode, Throwable, FullHttpResponse> respond =
         (node, err) -> {
           try {
             return err == null ? ok(encoding, node) : error(encoding, err);
           } catch (RuntimeException e) {
             return error(encoding, e);
           }
-        });
+        };
+    return result.isDone() ? result.handle(respond) : result.handleAsync(respond, replies);
   }
 
   private static BodyEncoding encoding(FullHttpRequest request) {
@@ -116,7 +127,7 @@ public final class KinesisDispatcher {
   }
 
   /** Checks the method, target and signature and parses the body. */
-  private KinesisRequest decode(FullHttpRequest request, BodyEncoding encoding) {
+  private KinesisRequest decode(FullHttpRequest request, BodyEncoding encoding, Executor replies) {
     if (!HttpMethod.POST.equals(request.method())) {
       throw KinesisException.unknownOperation(
           "Only POST requests are served; got " + request.method() + ".");
@@ -137,7 +148,7 @@ public final class KinesisDispatcher {
         encoding.parse(
             new ByteBufInputStream(request.content().duplicate()),
             request.content().readableBytes());
-    return new KinesisRequest(operation, body, encoding);
+    return new KinesisRequest(operation, body, encoding, replies);
   }
 
   /** Whether the request names an operation answered with an event stream. */
@@ -159,7 +170,7 @@ public final class KinesisDispatcher {
     requests.get(encoding).increment();
     CompletableFuture<EventStream> result;
     try {
-      KinesisRequest decoded = decode(request, encoding);
+      KinesisRequest decoded = decode(request, encoding, Runnable::run);
       result = streaming.get(decoded.operation()).open(decoded);
     } catch (Throwable t) {
       result = CompletableFuture.failedFuture(t);

@@ -63,7 +63,7 @@ final class KinesisHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
       return;
     }
     dispatcher
-        .dispatch(request)
+        .dispatch(request, ctx.executor())
         .whenComplete(
             (response, err) -> {
               if (ctx.executor().inEventLoop()) {

@@ -2,16 +2,27 @@ package io.watershed.kinesis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.Executor;
 
 /**
- * One decoded request: the operation named by {@code X-Amz-Target}, its body as a tree, and the
- * encoding to answer in. The accessors check member types and throw the errors Kinesis gives.
+ * One decoded request: the operation named by {@code X-Amz-Target}, its body as a tree, the
+ * encoding to answer in, and where to finish work that completes elsewhere. The accessors check
+ * member types and throw the errors Kinesis gives.
  *
  * @param operation the operation, e.g. {@code PutRecord}
  * @param body the request members
  * @param encoding the request's encoding, which the response uses too
+ * @param replies the connection's event loop: a handler whose future completes on a thread of the
+ *     log (the flusher, after an fsync) builds its response there instead, so that the log's
+ *     threads only hand results over
  */
-public record KinesisRequest(String operation, JsonNode body, BodyEncoding encoding) {
+public record KinesisRequest(
+    String operation, JsonNode body, BodyEncoding encoding, Executor replies) {
+
+  /** A request (or part of one) whose follow-up work runs where its futures complete. */
+  public KinesisRequest(String operation, JsonNode body, BodyEncoding encoding) {
+    this(operation, body, encoding, Runnable::run);
+  }
 
   /** A new empty response object. */
   public ObjectNode newObject() {

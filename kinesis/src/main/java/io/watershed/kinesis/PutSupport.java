@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * Routing and appending records for PutRecord and PutRecords. A record becomes one Kafka record:
@@ -103,10 +104,12 @@ public final class PutSupport {
   /**
    * Appends {@code entries} to the open shards of {@code stream}, durably.
    *
+   * @param replies where the outcomes are handed over (the connection's event loop), so that the
+   *     log's threads do not build responses
    * @return one outcome per entry, in order; a failed shard append fails only its records
    */
   public static CompletableFuture<Outcome[]> append(
-      KinesisContext ctx, StreamEntry stream, List<Entry> entries) {
+      KinesisContext ctx, StreamEntry stream, List<Entry> entries, Executor replies) {
     String name = stream.name();
     Map<Integer, List<Integer>> byShard = null;
     StreamEntry current = stream;
@@ -212,7 +215,7 @@ public final class PutSupport {
       appends.add(all);
     }
     return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new))
-        .thenApply(ignored -> outcomes);
+        .thenApplyAsync(ignored -> outcomes, replies);
   }
 
   private static String message(Throwable err) {

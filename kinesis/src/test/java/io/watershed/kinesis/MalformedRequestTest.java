@@ -47,6 +47,16 @@ class MalformedRequestTest {
       r = post(uri, "Kinesis_20131202.PutRecord", json, "{\"StreamName\":5}".getBytes());
       assertThat(r.body()).contains("SerializationException");
 
+      server.door().context().topics().create("b64", 1, java.util.Map.of()).get();
+      r =
+          post(
+              uri,
+              "Kinesis_20131202.PutRecord",
+              json,
+              "{\"StreamName\":\"b64\",\"PartitionKey\":\"k\",\"Data\":\"no*base64!\"}".getBytes());
+      assertThat(r.statusCode()).isEqualTo(400);
+      assertThat(r.body()).contains("SerializationException");
+
       r =
           post(
               uri,
@@ -64,7 +74,7 @@ class MalformedRequestTest {
 
       r = post(uri, "Kinesis_20131202.ListStreams", json, new byte[0]);
       assertThat(r.statusCode()).isEqualTo(200);
-      assertThat(r.body()).contains("\"StreamNames\":[]");
+      assertThat(r.body()).contains("\"StreamNames\":[\"b64\"]");
     }
   }
 }

@@ -33,7 +33,7 @@ final class PutRecordHandler implements OperationHandler {
     StreamEntry s = ctx.requireReadyStream(req);
     PutSupport.Entry entry = PutSupport.entry(req, req.body());
     req.string("SequenceNumberForOrdering");
-    return PutSupport.append(ctx, s, List.of(entry))
+    return PutSupport.append(ctx, s, List.of(entry), req.replies())
         .thenApply(
             outcomes -> {
               PutSupport.Outcome o = outcomes[0];

@@ -67,7 +67,7 @@ final class PutRecordsHandler implements OperationHandler {
       throw KinesisException.invalidArgument(
           "Records size exceeds " + MAX_REQUEST_BYTES + " bytes: " + total);
     }
-    return PutSupport.append(ctx, s, entries)
+    return PutSupport.append(ctx, s, entries, req.replies())
         .thenApply(
             outcomes -> {
               ObjectNode out = req.newObject();
