@@ -107,7 +107,7 @@ run_system() {
   local ticks
   ticks=$(awk '{print $14 + $15}' "/proc/$PID/stat")
   "$JAVA" -Daws.cborEnabled=false -cp "$LIB/*" bench/kinesis/KinesisLoad.java \
-    "http://127.0.0.1:$port" "$PUT_CALLS" "$PUT_THREADS" "$LATENCY_CALLS" \
+    "http://127.0.0.1:$port" "$PUT_CALLS" "$PUT_THREADS" "$LATENCY_CALLS" "$PID" \
     >"$OUT/kinesis-$round-$system.txt"
   # The server's CPU time over the whole load (warm-up included), in seconds.
   awk -v before="$ticks" -v hz="$(getconf CLK_TCK)" '{printf "server_cpu_s %.1f\n", ($14 + $15 - before) / hz}' \

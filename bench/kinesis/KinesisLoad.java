@@ -26,8 +26,11 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  *
  * <pre>
  *   java -cp 'bench/work/kinesis-client-lib/*' bench/kinesis/KinesisLoad.java \
- *     ENDPOINT PUT_CALLS PUT_THREADS LATENCY_CALLS
+ *     ENDPOINT PUT_CALLS PUT_THREADS LATENCY_CALLS [SERVER_PID]
  * </pre>
+ *
+ * With SERVER_PID (a process on this machine), the server's CPU time per record of the put and
+ * get parts is printed too, from {@code /proc/<pid>/stat}.
  *
  * <ol>
  *   <li>a stream of four shards;
@@ -54,6 +57,7 @@ public final class KinesisLoad {
     int putCalls = Integer.parseInt(args[1]);
     int threads = Integer.parseInt(args[2]);
     int latencyCalls = Integer.parseInt(args[3]);
+    long serverPid = args.length > 4 ? Long.parseLong(args[4]) : 0;
     try (KinesisClient kinesis =
         KinesisClient.builder()
             .endpointOverride(endpoint)
@@ -62,20 +66,25 @@ public final class KinesisLoad {
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCH", "bench")))
             .httpClientBuilder(ApacheHttpClient.builder().maxConnections(threads + SHARDS))
             .build()) {
-      String warm = args.length > 4 ? args[4] + "w" : "warm";
+      String warm = "warm";
       create(kinesis, warm);
       putRecords(kinesis, warm, Math.max(1, putCalls / 2), threads);
       putRecordLatencies(kinesis, warm, Math.max(1, latencyCalls / 2));
       readAll(kinesis, warm);
 
-      String stream = args.length > 4 ? args[4] : "bench";
+      String stream = "bench";
       create(kinesis, stream);
       long t0 = System.nanoTime();
       long c0 = cpuNanos();
+      long s0 = serverCpuNanos(serverPid);
       long put = putRecords(kinesis, stream, putCalls, threads);
       double putSeconds = (System.nanoTime() - t0) / 1e9;
       System.out.printf("put_records_per_s %.0f%n", put / putSeconds);
       System.out.printf("put_client_cpu_us_per_record %.1f%n", (cpuNanos() - c0) / 1e3 / put);
+      if (serverPid > 0) {
+        System.out.printf(
+            "put_server_cpu_us_per_record %.1f%n", (serverCpuNanos(serverPid) - s0) / 1e3 / put);
+      }
 
       long[] latencies = putRecordLatencies(kinesis, stream, latencyCalls);
       Arrays.sort(latencies);
@@ -96,9 +105,14 @@ public final class KinesisLoad {
 
       long t1 = System.nanoTime();
       long c1 = cpuNanos();
+      long s1 = serverCpuNanos(serverPid);
       long read = readAll(kinesis, stream);
       double readSeconds = (System.nanoTime() - t1) / 1e9;
       System.out.printf("get_client_cpu_us_per_record %.1f%n", (cpuNanos() - c1) / 1e3 / read);
+      if (serverPid > 0) {
+        System.out.printf(
+            "get_server_cpu_us_per_record %.1f%n", (serverCpuNanos(serverPid) - s1) / 1e3 / read);
+      }
       if (read != put + latencyCalls) {
         throw new IllegalStateException("read " + read + " records, wrote " + (put + latencyCalls));
       }
@@ -111,6 +125,17 @@ public final class KinesisLoad {
     return ((com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
+  }
+
+  /** A process's CPU time (user + system) from /proc, at the kernel's 10 ms resolution; 0 if none. */
+  static long serverCpuNanos(long pid) throws java.io.IOException {
+    if (pid <= 0) {
+      return 0;
+    }
+    String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // Fields 14 and 15 of stat (utime, stime) are the 12th and 13th after the command name.
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
   }
 
   static void create(KinesisClient kinesis, String stream) throws InterruptedException {

@@ -47,7 +47,7 @@ public final class KinesisDispatcher {
 
   /**
    * @param handlers the operations answered with one body
-   * @param streaming the operations answered with an event stream (over HTTP/2)
+   * @param streaming the operations answered with an event stream
    * @param signatures the SigV4 check, or null to accept every request unchecked
    * @param clock epoch milliseconds, for the signature's time window
    */
@@ -105,7 +105,7 @@ public final class KinesisDispatcher {
       OperationHandler handler = handlers.get(decoded.operation());
       if (handler == null) {
         throw KinesisException.invalidArgument(
-            decoded.operation() + " is served over HTTP/2 only (the SDK's async client).");
+            decoded.operation() + " answers with an event stream; see openStream.");
       }
       result = handler.handle(decoded);
     } catch (Throwable t) {
@@ -151,7 +151,7 @@ public final class KinesisDispatcher {
     return new KinesisRequest(operation, body, encoding, replies);
   }
 
-  /** Whether the request names an operation answered with an event stream. */
+  /** Whether the request names an operation answered with an event stream ({@link #openStream}). */
   public boolean isStreaming(FullHttpRequest request) {
     String target = request.headers().get("X-Amz-Target");
     return target != null

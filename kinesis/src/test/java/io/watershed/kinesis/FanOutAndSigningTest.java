@@ -78,6 +78,64 @@ class FanOutAndSigningTest {
     }
   }
 
+  @Test
+  void subscribeOverHttp11AsBoto3CallsIt() throws Exception {
+    try (KinesisTestServer server = new KinesisTestServer(dir);
+        KinesisClient kinesis = server.client(true)) {
+      kinesis.createStream(b -> b.streamName("chunked").shardCount(1));
+      String consumer =
+          kinesis
+              .registerStreamConsumer(
+                  b ->
+                      b.streamARN("arn:aws:kinesis:us-east-1:000000000000:stream/chunked")
+                          .consumerName("py"))
+              .consumer()
+              .consumerARN();
+      kinesis.putRecord(
+          b -> b.streamName("chunked").partitionKey("k").data(SdkBytes.fromUtf8String("one")));
+      String body =
+          "{\"ConsumerARN\":\""
+              + consumer
+              + "\",\"ShardId\":\"shardId-000000000000\",\"StartingPosition\":{\"Type\":"
+              + "\"TRIM_HORIZON\"}}";
+      try (java.net.http.HttpClient http =
+          java.net.http.HttpClient.newBuilder()
+              .version(java.net.http.HttpClient.Version.HTTP_1_1)
+              .build()) {
+        var response =
+            http.send(
+                java.net.http.HttpRequest.newBuilder(server.endpoint())
+                    .header("Content-Type", "application/x-amz-json-1.1")
+                    .header("X-Amz-Target", "Kinesis_20131202.SubscribeToShard")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type"))
+            .hasValue("application/vnd.amazon.eventstream");
+        List<software.amazon.eventstream.Message> messages = new CopyOnWriteArrayList<>();
+        software.amazon.eventstream.MessageDecoder decoder =
+            new software.amazon.eventstream.MessageDecoder(messages::add);
+        try (var in = response.body()) {
+          byte[] buf = new byte[4096];
+          while (messages.size() < 2) {
+            int n = in.read(buf);
+            assertThat(n).isPositive();
+            decoder.feed(buf, 0, n);
+          }
+        }
+        assertThat(messages.get(0).getHeaders().get(":event-type").getString())
+            .isEqualTo("initial-response");
+        assertThat(messages.get(1).getHeaders().get(":event-type").getString())
+            .isEqualTo("SubscribeToShardEvent");
+        var event = BodyEncoding.JSON.mapper().readTree(messages.get(1).getPayload());
+        assertThat(event.path("Records").get(0).path("Data").asText()).isEqualTo("b25l");
+        assertThat(event.path("ContinuationSequenceNumber").asText())
+            .isEqualTo(SequenceNumbers.of(0, 0));
+      }
+    }
+  }
+
   private static CompletableFuture<Void> subscribe(
       KinesisAsyncClient async,
       String consumer,

@@ -60,6 +60,7 @@ final class ShardSubscription implements EventStream {
   private volatile boolean done;
   private volatile long next;
   private Channel channel;
+  private Runnable onEnd;
   private long deadline;
   private long lastEventMillis;
   private PartitionLog waitedOn;
@@ -93,8 +94,9 @@ final class ShardSubscription implements EventStream {
   }
 
   @Override
-  public void start(Channel ch) {
+  public void start(Channel ch, Runnable onEnd) {
     channel = ch;
+    this.onEnd = onEnd;
     deadline = startedMillis + ctx.settings().subscriptionLifetimeMs();
     lastEventMillis = ctx.now();
     ch.closeFuture().addListener(f -> finish());
@@ -207,7 +209,9 @@ final class ShardSubscription implements EventStream {
     if (!done) {
       finish();
       if (channel.isActive()) {
-        channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> onEnd.run());
+      } else {
+        onEnd.run();
       }
     }
   }
