@@ -136,6 +136,39 @@ class FanOutAndSigningTest {
     }
   }
 
+  @Test
+  void largeRecordsAreSpreadOverEventsOfAboutOneMebibyte() throws Exception {
+    try (KinesisTestServer server = new KinesisTestServer(dir);
+        KinesisClient kinesis = server.client(true);
+        KinesisAsyncClient async = server.asyncClient()) {
+      kinesis.createStream(b -> b.streamName("big").shardCount(1));
+      String consumer =
+          kinesis
+              .registerStreamConsumer(
+                  b ->
+                      b.streamARN("arn:aws:kinesis:us-east-1:000000000000:stream/big")
+                          .consumerName("app"))
+              .consumer()
+              .consumerARN();
+      for (int i = 0; i < 3; i++) {
+        kinesis.putRecord(
+            b ->
+                b.streamName("big")
+                    .partitionKey("k")
+                    .data(SdkBytes.fromByteArray(new byte[600 * 1024])));
+      }
+      List<SubscribeToShardEvent> events = new CopyOnWriteArrayList<>();
+      CompletableFuture<Void> sub =
+          subscribe(async, consumer, ShardIteratorType.TRIM_HORIZON, null, events);
+      waitFor(() -> events.stream().mapToInt(e -> e.records().size()).sum() >= 3);
+      List<Integer> sizes =
+          events.stream().map(e -> e.records().size()).filter(n -> n > 0).toList();
+      // The byte budget is checked before each record: two records fill the first event.
+      assertThat(sizes).containsExactly(2, 1);
+      sub.cancel(true);
+    }
+  }
+
   private static CompletableFuture<Void> subscribe(
       KinesisAsyncClient async,
       String consumer,

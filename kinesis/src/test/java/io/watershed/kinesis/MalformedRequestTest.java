@@ -29,6 +29,48 @@ class MalformedRequestTest {
   }
 
   @Test
+  void aBodyOverTheRequestLimitGets413() throws Exception {
+    KinesisConfig d = KinesisConfig.defaults("127.0.0.1", 0);
+    KinesisConfig small =
+        new KinesisConfig(
+            d.bindHost(),
+            d.port(),
+            64 * 1024,
+            d.region(),
+            d.accountId(),
+            d.shardLimit(),
+            d.onDemandStreamLimit(),
+            d.iteratorLifetimeMs(),
+            d.subscriptionLifetimeMs(),
+            null,
+            null,
+            false);
+    try (KinesisTestServer server = new KinesisTestServer(dir, small);
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", server.door().port())) {
+      socket
+          .getOutputStream()
+          .write(
+              ("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-amz-json-1.1\r\n"
+                      + "X-Amz-Target: Kinesis_20131202.PutRecords\r\nContent-Length: 100000\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      String status =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(
+                      socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+              .readLine();
+      assertThat(status).startsWith("HTTP/1.1 413");
+      var r =
+          post(
+              server.endpoint(),
+              "Kinesis_20131202.ListStreams",
+              "application/x-amz-json-1.1",
+              new byte[0]);
+      assertThat(r.statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void badInputGetsErrorsNotCrashes() throws Exception {
     try (KinesisTestServer server = new KinesisTestServer(dir)) {
       URI uri = server.endpoint();

@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.MetricsName;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.model.StreamMode;
 import software.amazon.awssdk.services.kinesis.model.Tag;
 
 /**
@@ -168,6 +169,54 @@ class StreamOperationsTest {
       kinesis.deleteStream(b -> b.streamName(stream).enforceConsumerDeletion(true));
       assertThatThrownBy(() -> kinesis.describeStreamConsumer(b -> b.consumerARN(c.consumerARN())))
           .isInstanceOf(ResourceNotFoundException.class);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void partitionKeysAndOnDemandStreamsHaveLimits(@TempDir Path own) throws Exception {
+    KinesisConfig d = KinesisConfig.defaults("127.0.0.1", 0);
+    KinesisConfig twoOnDemand =
+        new KinesisConfig(
+            d.bindHost(),
+            d.port(),
+            d.maxRequestBytes(),
+            d.region(),
+            d.accountId(),
+            d.shardLimit(),
+            2,
+            d.iteratorLifetimeMs(),
+            d.subscriptionLifetimeMs(),
+            null,
+            null,
+            false);
+    try (KinesisTestServer limited = new KinesisTestServer(own, twoOnDemand);
+        KinesisClient kinesis = limited.client(true)) {
+      for (String name : new String[] {"od-1", "od-2"}) {
+        kinesis.createStream(
+            b -> b.streamName(name).streamModeDetails(m -> m.streamMode(StreamMode.ON_DEMAND)));
+      }
+      assertThatThrownBy(
+              () ->
+                  kinesis.createStream(
+                      b ->
+                          b.streamName("od-3")
+                              .streamModeDetails(m -> m.streamMode(StreamMode.ON_DEMAND))))
+          .isInstanceOf(LimitExceededException.class);
+      assertThat(kinesis.describeLimits().onDemandStreamCountLimit()).isEqualTo(2);
+      assertThat(kinesis.describeLimits().onDemandStreamCount()).isEqualTo(2);
+      kinesis.putRecord(
+          b ->
+              b.streamName("od-1")
+                  .partitionKey("k".repeat(256))
+                  .data(software.amazon.awssdk.core.SdkBytes.fromUtf8String("v")));
+      assertThatThrownBy(
+              () ->
+                  kinesis.putRecord(
+                      b ->
+                          b.streamName("od-1")
+                              .partitionKey("k".repeat(257))
+                              .data(software.amazon.awssdk.core.SdkBytes.fromUtf8String("v"))))
+          .isInstanceOf(software.amazon.awssdk.services.kinesis.model.ValidationException.class);
     }
   }
 
