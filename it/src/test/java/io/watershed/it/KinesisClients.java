@@ -109,6 +109,17 @@ final class KinesisClients {
       ShardIteratorType type,
       String sequence,
       java.time.Instant timestamp) {
+    return readShard(kinesis, stream, shardId, type, sequence, timestamp).records();
+  }
+
+  /** Like {@link #read}, with the last GetRecords answer (ChildShards at a closed shard's end). */
+  static Read readShard(
+      KinesisClient kinesis,
+      String stream,
+      String shardId,
+      ShardIteratorType type,
+      String sequence,
+      java.time.Instant timestamp) {
     String iterator =
         kinesis
             .getShardIterator(
@@ -119,7 +130,7 @@ final class KinesisClients {
                         .startingSequenceNumber(sequence)
                         .timestamp(timestamp))
             .shardIterator();
-    return readFrom(kinesis, iterator).records();
+    return readFrom(kinesis, iterator);
   }
 
   /** What a shard read from an iterator gave, and where it stopped. */

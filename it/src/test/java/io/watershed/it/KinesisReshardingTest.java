@@ -170,15 +170,9 @@ class KinesisReshardingTest {
     Set<String> queued = new HashSet<>(ready);
     while (!ready.isEmpty()) {
       String shardId = ready.poll();
-      String iterator =
-          kinesis
-              .getShardIterator(
-                  b ->
-                      b.streamName(stream)
-                          .shardId(shardId)
-                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-              .shardIterator();
-      KinesisClients.Read read = KinesisClients.readFrom(kinesis, iterator);
+      KinesisClients.Read read =
+          KinesisClients.readShard(
+              kinesis, stream, shardId, ShardIteratorType.TRIM_HORIZON, null, null);
       for (Record r : read.records()) {
         got.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>())
             .add(Integer.parseInt(r.data().asUtf8String()));

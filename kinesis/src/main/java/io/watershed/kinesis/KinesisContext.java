@@ -217,6 +217,41 @@ public final class KinesisContext {
     }
   }
 
+  /** ResourceInUseException for a stream that must be ACTIVE for the change asked. */
+  public KinesisException notActive(StreamEntry s) {
+    return KinesisException.resourceInUse(
+        "Stream "
+            + s.name()
+            + " under account "
+            + settings.accountId()
+            + " not ACTIVE, instead in state "
+            + s.status());
+  }
+
+  /**
+   * Checks the account's shard quota.
+   *
+   * @param open open shards now, in all streams
+   * @param added shards the change would add
+   * @throws KinesisException LimitExceededException beyond {@link KinesisConfig#shardLimit()}
+   */
+  public void checkShardLimit(int open, int added) {
+    if (open + added > settings.shardLimit()) {
+      throw KinesisException.limitExceeded(
+          "This request would exceed the shard limit for the account "
+              + settings.accountId()
+              + " in "
+              + settings.region()
+              + ". Current shard count for the account: "
+              + open
+              + ". Limit: "
+              + settings.shardLimit()
+              + ". Number of additional shards that would have resulted from this request: "
+              + added
+              + ".");
+    }
+  }
+
   public KinesisException notFound(String stream) {
     return KinesisException.resourceNotFound(
         "Stream " + stream + " under account " + settings.accountId() + " not found.");

@@ -105,13 +105,7 @@ public final class Resharder {
   private StreamEntry begin(String name, Function<StreamEntry, List<Child>> plan) {
     StreamEntry current = ctx.stream(name).orElseThrow(() -> ctx.notFound(name));
     if (!current.status().equals(StreamEntry.ACTIVE)) {
-      throw KinesisException.resourceInUse(
-          "Stream "
-              + name
-              + " under account "
-              + ctx.settings().accountId()
-              + " not ACTIVE, instead in state "
-              + current.status());
+      throw ctx.notActive(current);
     }
     List<Child> children = plan.apply(current);
     if (children.isEmpty()) {
@@ -138,19 +132,8 @@ public final class Resharder {
       open += other.openShardCount();
     }
     int added = children.size() - parents.size();
-    if (added > 0 && open + added > ctx.settings().shardLimit()) {
-      throw KinesisException.limitExceeded(
-          "This request would exceed the shard limit for the account "
-              + ctx.settings().accountId()
-              + " in "
-              + ctx.settings().region()
-              + ". Current shard count for the account: "
-              + open
-              + ". Limit: "
-              + ctx.settings().shardLimit()
-              + ". Number of additional shards that would have resulted from this request: "
-              + added
-              + ".");
+    if (added > 0) {
+      ctx.checkShardLimit(open, added);
     }
     if (current.shards().size() + children.size() > TopicRules.MAX_PARTITIONS) {
       throw KinesisException.limitExceeded(

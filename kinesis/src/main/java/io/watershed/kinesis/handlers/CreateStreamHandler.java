@@ -105,21 +105,7 @@ final class CreateStreamHandler implements OperationHandler {
                           + ctx.settings().onDemandStreamLimit()
                           + ".");
                 }
-                if (open + shards > ctx.settings().shardLimit()) {
-                  throw KinesisException.limitExceeded(
-                      "This request would exceed the shard limit for the account "
-                          + ctx.settings().accountId()
-                          + " in "
-                          + ctx.settings().region()
-                          + ". Current shard count for the account: "
-                          + open
-                          + ". Limit: "
-                          + ctx.settings().shardLimit()
-                          + ". Number of additional shards that would have resulted from this"
-                          + " request: "
-                          + shards
-                          + ".");
-                }
+                ctx.checkShardLimit(open, shards);
                 return StreamEntry.create(name, shards, mode, DEFAULT_RETENTION_HOURS, now, true)
                     .with(b -> b.tags = tags);
               });

@@ -45,13 +45,7 @@ final class DeleteStreamHandler implements OperationHandler {
                           StreamEntry s = ctx.stream(name).orElseThrow(() -> ctx.notFound(name));
                           if (s.status().equals(StreamEntry.CREATING)
                               || s.status().equals(StreamEntry.UPDATING)) {
-                            throw KinesisException.resourceInUse(
-                                "Stream "
-                                    + name
-                                    + " under account "
-                                    + ctx.settings().accountId()
-                                    + " not ACTIVE, instead in state "
-                                    + s.status());
+                            throw ctx.notActive(s);
                           }
                           if (!s.consumers().isEmpty() && !enforce) {
                             throw KinesisException.resourceInUse(
