@@ -17,6 +17,7 @@ import io.watershed.log.PartitionLog;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -114,8 +115,20 @@ final class ShardSubscription implements EventStream {
   private void afterWrite(boolean ok) {
     if (!ok) {
       finish();
-    } else if (!done) {
+    } else {
+      schedulePump();
+    }
+  }
+
+  private void schedulePump() {
+    if (done) {
+      return;
+    }
+    try {
       ctx.io().execute(this::pump);
+    } catch (RejectedExecutionException e) {
+      // The door is closing; its channels close with it.
+      finish();
     }
   }
 
@@ -190,9 +203,7 @@ final class ShardSubscription implements EventStream {
       if (t != null) {
         t.cancel(false);
       }
-      if (!done) {
-        ctx.io().execute(this::pump);
-      }
+      schedulePump();
     }
   }
 
