@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +48,7 @@ public final class KinesisContext {
   private final long startMillis;
   private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
   private final ThroughputLimits limits;
+  private final Set<PartitionLog> opened = ConcurrentHashMap.newKeySet();
 
   public KinesisContext(
       KinesisConfig settings,
@@ -373,6 +375,28 @@ public final class KinesisContext {
             + ", stream "
             + stream
             + " not found.");
+  }
+
+  /**
+   * Whether every open shard's log of {@code stream} has been read or appended to since the start,
+   * so that it is loaded: a log is opened lazily, from disk, on its first use, which must then
+   * happen on the io pool rather than on an event loop.
+   */
+  public boolean opened(StreamEntry stream) {
+    for (ShardEntry s : stream.shards()) {
+      if (s.isOpen()) {
+        Optional<PartitionLog> log = topics.partition(stream.name(), s.partition());
+        if (log.isEmpty() || !opened.contains(log.get())) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Records that {@code log} has been used (and so loaded) on the io pool or after it. */
+  public void markOpened(PartitionLog log) {
+    opened.add(log);
   }
 
   /** The log of one shard. */

@@ -110,6 +110,16 @@ public final class PutSupport {
    */
   public static CompletableFuture<Outcome[]> append(
       KinesisContext ctx, StreamEntry stream, List<Entry> entries, Executor replies) {
+    if (ctx.opened(stream)) {
+      return appendNow(ctx, stream, entries, replies);
+    }
+    // The first append to a partition since the start may load it from disk: not on an event loop.
+    return CompletableFuture.supplyAsync(() -> appendNow(ctx, stream, entries, replies), ctx.io())
+        .thenCompose(f -> f);
+  }
+
+  private static CompletableFuture<Outcome[]> appendNow(
+      KinesisContext ctx, StreamEntry stream, List<Entry> entries, Executor replies) {
     String name = stream.name();
     Map<Integer, List<Integer>> byShard = null;
     StreamEntry current = stream;
@@ -192,6 +202,7 @@ public final class PutSupport {
         CompletableFuture<AppendResult> f;
         try {
           f = log.append(b.build(), AppendOptions.DURABLE);
+          ctx.markOpened(log);
         } catch (RuntimeException e) {
           f = CompletableFuture.failedFuture(e);
         }

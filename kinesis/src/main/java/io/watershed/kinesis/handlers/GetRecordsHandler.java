@@ -8,6 +8,7 @@ import io.watershed.kinesis.OperationHandler;
 import io.watershed.kinesis.ThroughputLimits;
 import io.watershed.kinesis.catalog.ShardEntry;
 import io.watershed.kinesis.catalog.StreamEntry;
+import io.watershed.log.PartitionLog;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -68,8 +69,9 @@ final class GetRecordsHandler implements OperationHandler {
 
   private ObjectNode read(
       KinesisRequest req, StreamEntry s, ShardEntry shard, long from, int limit) {
-    ShardReader.Batch batch =
-        ShardReader.read(ctx.log(s, shard.partition()), shard, from, limit, MAX_BYTES);
+    PartitionLog log = ctx.log(s, shard.partition());
+    ShardReader.Batch batch = ShardReader.read(log, shard, from, limit, MAX_BYTES);
+    ctx.markOpened(log);
     ctx.limits().readDone(s.name(), shard.partition(), batch.bytes());
     ObjectNode out = req.newObject();
     ShardReader.records(
