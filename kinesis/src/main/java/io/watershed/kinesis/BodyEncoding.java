@@ -1,5 +1,6 @@
 package io.watershed.kinesis;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -136,6 +137,15 @@ public enum BodyEncoding {
     return this == CBOR
         ? LongNode.valueOf(epochMillis)
         : DecimalNode.valueOf(BigDecimal.valueOf(epochMillis, 3));
+  }
+
+  /** Writes a timestamp as {@link #timestamp} encodes it, straight to a generator. */
+  public void writeTimestamp(JsonGenerator g, long epochMillis) throws IOException {
+    if (this == CBOR) {
+      g.writeNumber(epochMillis);
+    } else {
+      g.writeNumber(BigDecimal.valueOf(epochMillis, 3));
+    }
   }
 
   private static String brief(Throwable e) {

@@ -74,8 +74,7 @@ final class GetRecordsHandler implements OperationHandler {
     ctx.markOpened(log);
     ctx.limits().readDone(s.name(), shard.partition(), batch.bytes());
     ObjectNode out = req.newObject();
-    ShardReader.records(
-        out.putArray("Records"), req.encoding(), shard.partition(), batch.records());
+    out.putPOJO("Records", ShardReader.records(req.encoding(), shard.partition(), batch.records()));
     long now = ctx.now();
     if (batch.atShardEnd()) {
       ShardReader.childShards(out.putArray("ChildShards"), s, shard);

@@ -1,7 +1,6 @@
 package io.watershed.kinesis.handlers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.watershed.kinesis.KinesisContext;
 import io.watershed.kinesis.KinesisException;
@@ -72,18 +71,26 @@ final class PutRecordsHandler implements OperationHandler {
             outcomes -> {
               ObjectNode out = req.newObject();
               int failed = 0;
-              ArrayNode results = out.putArray("Records");
               for (PutSupport.Outcome o : outcomes) {
-                ObjectNode r = results.addObject();
-                if (o.failed()) {
-                  failed++;
-                  r.put("ErrorCode", o.errorCode());
-                  r.put("ErrorMessage", o.errorMessage());
-                } else {
-                  r.put("SequenceNumber", SequenceNumbers.of(o.partition(), o.offset()));
-                  r.put("ShardId", ShardEntry.shardId(o.partition()));
-                }
+                failed += o.failed() ? 1 : 0;
               }
+              out.putPOJO(
+                  "Records",
+                  new StreamedArray(
+                      g -> {
+                        for (PutSupport.Outcome o : outcomes) {
+                          g.writeStartObject();
+                          if (o.failed()) {
+                            g.writeStringField("ErrorCode", o.errorCode());
+                            g.writeStringField("ErrorMessage", o.errorMessage());
+                          } else {
+                            g.writeStringField(
+                                "SequenceNumber", SequenceNumbers.of(o.partition(), o.offset()));
+                            g.writeStringField("ShardId", ShardEntry.shardId(o.partition()));
+                          }
+                          g.writeEndObject();
+                        }
+                      }));
               out.put("FailedRecordCount", failed);
               out.put("EncryptionType", s.encryptionType());
               return out;

@@ -1,5 +1,6 @@
 package io.watershed.kinesis.handlers;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.watershed.kinesis.BodyEncoding;
@@ -15,7 +16,6 @@ import io.watershed.log.format.RecordLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -113,15 +113,47 @@ final class ShardReader {
     return new Batch(records, offset, logEnd, shard.isClosed() && offset >= end, data);
   }
 
-  /** The API's Record structures of {@code records}, in {@code encoding}. */
-  static void records(ArrayNode list, BodyEncoding encoding, int partition, List<Record> records) {
-    for (Record r : records) {
-      ObjectNode o = list.addObject();
-      o.put("SequenceNumber", SequenceNumbers.of(partition, r.offset()));
-      o.set("ApproximateArrivalTimestamp", encoding.timestamp(r.timestamp()));
-      o.put("Data", r.value() == null ? new byte[0] : r.valueBytes());
-      o.put(
-          "PartitionKey", r.key() == null ? "" : new String(r.keyBytes(), StandardCharsets.UTF_8));
+  /** The API's Record structures of {@code records}, in {@code encoding}, for {@code putPOJO}. */
+  static StreamedArray records(BodyEncoding encoding, int partition, List<Record> records) {
+    return new StreamedArray(
+        g -> {
+          for (Record r : records) {
+            g.writeStartObject();
+            g.writeStringField("SequenceNumber", SequenceNumbers.of(partition, r.offset()));
+            g.writeFieldName("ApproximateArrivalTimestamp");
+            encoding.writeTimestamp(g, r.timestamp());
+            g.writeFieldName("Data");
+            writeBytes(g, r.value(), false);
+            g.writeFieldName("PartitionKey");
+            writeBytes(g, r.key(), true);
+            g.writeEndObject();
+          }
+        });
+  }
+
+  /** Writes a record's value as a blob, or its key as a UTF-8 string (empty when absent). */
+  private static void writeBytes(JsonGenerator g, ByteBuffer b, boolean utf8) throws IOException {
+    byte[] array;
+    int offset;
+    int length;
+    if (b == null) {
+      array = new byte[0];
+      offset = 0;
+      length = 0;
+    } else if (b.hasArray()) {
+      array = b.array();
+      offset = b.arrayOffset() + b.position();
+      length = b.remaining();
+    } else {
+      array = new byte[b.remaining()];
+      b.duplicate().get(array);
+      offset = 0;
+      length = array.length;
+    }
+    if (utf8) {
+      g.writeUTF8String(array, offset, length);
+    } else {
+      g.writeBinary(array, offset, length);
     }
   }
 

@@ -173,7 +173,7 @@ final class ShardSubscription implements EventStream {
 
   private byte[] event(StreamEntry s, ShardEntry shard, ShardReader.Batch b) {
     ObjectNode o = BodyEncoding.JSON.mapper().createObjectNode();
-    ShardReader.records(o.putArray("Records"), BodyEncoding.JSON, partition, b.records());
+    o.putPOJO("Records", ShardReader.records(BodyEncoding.JSON, partition, b.records()));
     if (b.atShardEnd()) {
       ShardReader.childShards(o.putArray("ChildShards"), s, shard);
     } else {
