@@ -11,6 +11,7 @@ import io.watershed.server.http.MetricsHandler;
 import io.watershed.server.http.ReadyHandler;
 import io.watershed.server.http.StaticFiles;
 import io.watershed.server.kafka.KafkaService;
+import io.watershed.server.kinesis.KinesisService;
 import io.watershed.server.metrics.Metrics;
 import io.watershed.server.storage.StorageService;
 import java.io.IOException;
@@ -62,11 +63,12 @@ public final class Server {
     Metrics metrics = new Metrics();
     StorageService storage = new StorageService(config);
     KafkaService kafka = new KafkaService(config, storage, metrics.door("kafka"));
+    KinesisService kinesis = new KinesisService(config, storage);
     EventStoreService eventStore =
         new EventStoreService(config, storage, metrics.door("eventstore"));
     HttpService http = new HttpService(config.bindHost(), config.httpPort());
 
-    List<Service> services = List.of(http, storage, kafka, eventStore);
+    List<Service> services = List.of(http, storage, kafka, kinesis, eventStore);
     Server server = new Server(config, services);
 
     Map<String, IntSupplier> connections = new LinkedHashMap<>();

@@ -60,7 +60,9 @@ public final class ConfigKeys {
         return true;
       }
     }
-    if (KafkaSettings.isKnown(key) || EventStoreSettings.isKnown(key)) {
+    if (KafkaSettings.isKnown(key)
+        || EventStoreSettings.isKnown(key)
+        || KinesisSettings.isKnown(key)) {
       return true;
     }
     // log.flush takes one value; "log.flush.interval" is a YAML slip (interval: 100 unquoted).

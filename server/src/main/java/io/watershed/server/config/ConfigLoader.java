@@ -191,12 +191,15 @@ public final class ConfigLoader {
 
     Map<String, String> doorSettings = new TreeMap<>();
     for (Setting s : byKey.values()) {
-      if (KafkaSettings.isKnown(s.key()) || EventStoreSettings.isKnown(s.key())) {
+      if (KafkaSettings.isKnown(s.key())
+          || EventStoreSettings.isKnown(s.key())
+          || KinesisSettings.isKnown(s.key())) {
         doorSettings.put(s.key(), s.value().strip());
       }
     }
     KafkaSettings.check(doorSettings);
     EventStoreSettings.check(doorSettings);
+    KinesisSettings.check(doorSettings);
 
     return new ServerConfig(
         dataDir, bindHost, advertisedHost, ports, flush, logDefaults, doorSettings, null, warnings);

@@ -1,0 +1,159 @@
+package io.watershed.kinesis;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.util.Base64;
+
+/**
+ * The two body encodings of the Kinesis API, and where they differ: blobs are CBOR byte strings but
+ * base64 strings in JSON; timestamps are epoch milliseconds in CBOR (the SDK writes tag 1 and a
+ * millisecond integer, and reads plain integers as milliseconds) but epoch seconds with a fraction
+ * in JSON. A response is encoded the way its request was.
+ */
+public enum BodyEncoding {
+  JSON("application/x-amz-json-1.1", new ObjectMapper()),
+  CBOR("application/x-amz-cbor-1.1", new ObjectMapper(new CBORFactory()));
+
+  private final String contentType;
+  private final ObjectMapper mapper;
+
+  BodyEncoding(String contentType, ObjectMapper mapper) {
+    this.contentType = contentType;
+    this.mapper =
+        mapper
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    this.mapper
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder().maxNestingDepth(64).maxNumberLength(200).build());
+  }
+
+  /** The encoding a {@code Content-Type} names; JSON unless it names CBOR. */
+  public static BodyEncoding forContentType(String contentType) {
+    return contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("cbor")
+        ? CBOR
+        : JSON;
+  }
+
+  public String contentType() {
+    return contentType;
+  }
+
+  public ObjectMapper mapper() {
+    return mapper;
+  }
+
+  /**
+   * Parses a request body; an empty body is an empty object.
+   *
+   * @throws KinesisException SerializationException when the body is not one object
+   */
+  public JsonNode parse(InputStream in, int length) {
+    if (length == 0) {
+      return mapper.createObjectNode();
+    }
+    JsonNode node;
+    try {
+      node = mapper.readTree(in);
+    } catch (IOException | RuntimeException e) {
+      throw KinesisException.serialization("Unable to parse the request body: " + brief(e));
+    }
+    if (node == null || node.isMissingNode() || node.isNull()) {
+      return mapper.createObjectNode();
+    }
+    if (!node.isObject()) {
+      throw KinesisException.serialization("The request body must be a structure.");
+    }
+    return node;
+  }
+
+  /** Encodes a response or error body. */
+  public byte[] write(JsonNode node) {
+    try {
+      return mapper.writeValueAsBytes(node);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode a response: " + e, e);
+    }
+  }
+
+  /**
+   * Reads a blob member.
+   *
+   * @throws KinesisException SerializationException when it is neither bytes nor valid base64
+   */
+  public byte[] blob(JsonNode node, String field) {
+    if (node.isBinary()) {
+      try {
+        return node.binaryValue();
+      } catch (IOException e) {
+        throw KinesisException.serialization("Invalid blob in " + field);
+      }
+    }
+    if (node.isTextual()) {
+      String text = node.textValue();
+      try {
+        return Base64.getDecoder().decode(text);
+      } catch (IllegalArgumentException strict) {
+        // The SDKs send plain base64; line-wrapped base64 is accepted too, more slowly.
+      }
+      try {
+        return Base64.getDecoder().decode(text.replace("\r", "").replace("\n", ""));
+      } catch (IllegalArgumentException e) {
+        throw KinesisException.serialization(
+            "Base64 encoded value of " + field + " could not be decoded.");
+      }
+    }
+    throw KinesisException.serialization("Expected a blob for " + field);
+  }
+
+  /**
+   * Reads a timestamp member as epoch milliseconds.
+   *
+   * @throws KinesisException SerializationException when it is not a number
+   */
+  public long timestampMillis(JsonNode node, String field) {
+    if (!node.isNumber()) {
+      throw KinesisException.serialization("Expected a timestamp for " + field);
+    }
+    if (this == CBOR && node.isIntegralNumber()) {
+      return node.longValue();
+    }
+    return node.decimalValue().movePointRight(3).longValue();
+  }
+
+  /** A timestamp for a response: milliseconds in CBOR, seconds with a fraction in JSON. */
+  public JsonNode timestamp(long epochMillis) {
+    return this == CBOR
+        ? LongNode.valueOf(epochMillis)
+        : DecimalNode.valueOf(BigDecimal.valueOf(epochMillis, 3));
+  }
+
+  /** Writes a timestamp as {@link #timestamp} encodes it, straight to a generator. */
+  public void writeTimestamp(JsonGenerator g, long epochMillis) throws IOException {
+    if (this == CBOR) {
+      g.writeNumber(epochMillis);
+    } else {
+      g.writeNumber(BigDecimal.valueOf(epochMillis, 3));
+    }
+  }
+
+  private static String brief(Throwable e) {
+    String m = e.getMessage();
+    if (m == null) {
+      return e.getClass().getSimpleName();
+    }
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+}

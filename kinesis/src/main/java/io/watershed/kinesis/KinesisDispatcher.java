@@ -1,0 +1,247 @@
+package io.watershed.kinesis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.watershed.core.topic.TopicStore;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns an HTTP request into a call of the handler that {@code X-Amz-Target:
+ * Kinesis_20131202.<Operation>} names, and its outcome into an HTTP response in the request's
+ * encoding: 200 with the response members, or the error's status with {@code {"__type", "message"}}
+ * and the {@code x-amzn-ErrorType} header. SigV4 signatures are verified when credentials are
+ * configured ({@link SigV4}), else accepted unchecked. No request can make it throw.
+ */
+public final class KinesisDispatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(KinesisDispatcher.class);
+  static final String TARGET_PREFIX = "Kinesis_20131202.";
+
+  private final Map<String, OperationHandler> handlers = new HashMap<>();
+  private final Map<String, StreamingOperation> streaming = new HashMap<>();
+  private final SigV4 signatures;
+  private final LongSupplier clock;
+  private final java.util.EnumMap<BodyEncoding, java.util.concurrent.atomic.LongAdder> requests =
+      new java.util.EnumMap<>(BodyEncoding.class);
+
+  /**
+   * @param handlers the operations answered with one body
+   * @param streaming the operations answered with an event stream
+   * @param signatures the SigV4 check, or null to accept every request unchecked
+   * @param clock epoch milliseconds, for the signature's time window
+   */
+  public KinesisDispatcher(
+      List<OperationHandler> handlers,
+      List<StreamingOperation> streaming,
+      SigV4 signatures,
+      LongSupplier clock) {
+    for (OperationHandler h : handlers) {
+      if (this.handlers.put(h.operation(), h) != null) {
+        throw new IllegalArgumentException("two handlers for " + h.operation());
+      }
+    }
+    for (StreamingOperation h : streaming) {
+      if (this.streaming.put(h.operation(), h) != null
+          || this.handlers.containsKey(h.operation())) {
+        throw new IllegalArgumentException("two handlers for " + h.operation());
+      }
+    }
+    this.signatures = signatures;
+    this.clock = clock;
+    for (BodyEncoding e : BodyEncoding.values()) {
+      requests.put(e, new java.util.concurrent.atomic.LongAdder());
+    }
+  }
+
+  /** The operations served, for logs and tests. */
+  public java.util.Set<String> operations() {
+    return java.util.Collections.unmodifiableSet(handlers.keySet());
+  }
+
+  /** Requests received in {@code encoding} so far. */
+  public long requestCount(BodyEncoding encoding) {
+    return requests.get(encoding).sum();
+  }
+
+  /**
+   * Serves one request. The body is read before this returns, so the caller may release the request
+   * then; the response future never fails.
+   */
+  public CompletableFuture<FullHttpResponse> dispatch(FullHttpRequest request) {
+    return dispatch(request, Runnable::run);
+  }
+
+  /**
+   * Serves one request, encoding the response on {@code replies} (the connection's event loop) when
+   * the handler's future completes elsewhere.
+   */
+  public CompletableFuture<FullHttpResponse> dispatch(FullHttpRequest request, Executor replies) {
+    BodyEncoding encoding = encoding(request);
+    requests.get(encoding).increment();
+    CompletableFuture<ObjectNode> result;
+    try {
+      KinesisRequest decoded = decode(request, encoding, replies);
+      OperationHandler handler = handlers.get(decoded.operation());
+      if (handler == null) {
+        throw KinesisException.invalidArgument(
+            decoded.operation() + " answers with an event stream; see openStream.");
+      }
+      result = handler.handle(decoded);
+    } catch (Throwable t) {
+      result = CompletableFuture.failedFuture(t);
+    }
+    BiFunction<ObjectNode, Throwable, FullHttpResponse> respond =
+        (node, err) -> {
+          try {
+            return err == null ? ok(encoding, node) : error(encoding, err);
+          } catch (RuntimeException e) {
+            return error(encoding, e);
+          }
+        };
+    return result.isDone() ? result.handle(respond) : result.handleAsync(respond, replies);
+  }
+
+  private static BodyEncoding encoding(FullHttpRequest request) {
+    return BodyEncoding.forContentType(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+  }
+
+  /** Checks the method, target and signature and parses the body. */
+  private KinesisRequest decode(FullHttpRequest request, BodyEncoding encoding, Executor replies) {
+    if (!HttpMethod.POST.equals(request.method())) {
+      throw KinesisException.unknownOperation(
+          "Only POST requests are served; got " + request.method() + ".");
+    }
+    String target = request.headers().get("X-Amz-Target");
+    if (target == null || !target.startsWith(TARGET_PREFIX)) {
+      throw KinesisException.unknownOperation(
+          target == null ? "Missing X-Amz-Target header." : "Unknown target " + target + ".");
+    }
+    String operation = target.substring(TARGET_PREFIX.length());
+    if (!handlers.containsKey(operation) && !streaming.containsKey(operation)) {
+      throw KinesisException.unknownOperation("Unknown operation " + operation + ".");
+    }
+    if (signatures != null) {
+      signatures.verify(request, clock.getAsLong());
+    }
+    JsonNode body =
+        encoding.parse(
+            new ByteBufInputStream(request.content().duplicate()),
+            request.content().readableBytes());
+    return new KinesisRequest(operation, body, encoding, replies);
+  }
+
+  /** Whether the request names an operation answered with an event stream ({@link #openStream}). */
+  public boolean isStreaming(FullHttpRequest request) {
+    String target = request.headers().get("X-Amz-Target");
+    return target != null
+        && target.startsWith(TARGET_PREFIX)
+        && streaming.containsKey(target.substring(TARGET_PREFIX.length()));
+  }
+
+  /** An event stream to start, or the error response to send instead. */
+  public record Opened(EventStream stream, FullHttpResponse error) {}
+
+  /**
+   * Opens an event-stream operation; the body is read before this returns. The future never fails.
+   */
+  public CompletableFuture<Opened> openStream(FullHttpRequest request) {
+    BodyEncoding encoding = encoding(request);
+    requests.get(encoding).increment();
+    CompletableFuture<EventStream> result;
+    try {
+      KinesisRequest decoded = decode(request, encoding, Runnable::run);
+      result = streaming.get(decoded.operation()).open(decoded);
+    } catch (Throwable t) {
+      result = CompletableFuture.failedFuture(t);
+    }
+    return result.handle(
+        (stream, err) ->
+            err == null ? new Opened(stream, null) : new Opened(null, error(encoding, err)));
+  }
+
+  /** The 200 response headers of an event stream. */
+  public static HttpResponse eventStreamHeaders() {
+    HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    r.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, "application/vnd.amazon.eventstream")
+        .set("x-amzn-RequestId", requestId());
+    return r;
+  }
+
+  private static FullHttpResponse ok(BodyEncoding encoding, ObjectNode node) {
+    return response(HttpResponseStatus.OK, encoding, encoding.write(node), null);
+  }
+
+  static FullHttpResponse error(BodyEncoding encoding, Throwable err) {
+    KinesisException k = toKinesis(err);
+    ObjectNode body = encoding.mapper().createObjectNode();
+    body.put("__type", k.errorType());
+    body.put("message", k.getMessage());
+    return response(
+        HttpResponseStatus.valueOf(k.status()), encoding, encoding.write(body), k.errorType());
+  }
+
+  /** The Kinesis error a failure means; unexpected ones are InternalFailure and logged. */
+  static KinesisException toKinesis(Throwable err) {
+    Throwable c = err;
+    while ((c instanceof CompletionException || c instanceof ExecutionException)
+        && c.getCause() != null) {
+      c = c.getCause();
+    }
+    if (c instanceof KinesisException k) {
+      return k;
+    }
+    var refusal = TopicStore.refusal(c);
+    if (refusal.isPresent()) {
+      String message = c.getMessage();
+      return switch (refusal.get()) {
+        case TOPIC_ALREADY_EXISTS -> KinesisException.resourceInUse(message);
+        case UNKNOWN_TOPIC -> KinesisException.resourceNotFound(message);
+        case INVALID_PARTITIONS -> KinesisException.limitExceeded(message);
+        default -> KinesisException.invalidArgument(message);
+      };
+    }
+    LOG.warn("Kinesis request failed unexpectedly", c);
+    return KinesisException.internalFailure("Internal service failure.");
+  }
+
+  private static String requestId() {
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    return new UUID(r.nextLong(), r.nextLong()).toString();
+  }
+
+  private static FullHttpResponse response(
+      HttpResponseStatus status, BodyEncoding encoding, byte[] body, String errorType) {
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+    r.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, encoding.contentType())
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+        .set("x-amzn-RequestId", requestId());
+    if (errorType != null) {
+      r.headers().set("x-amzn-ErrorType", errorType);
+    }
+    return r;
+  }
+}

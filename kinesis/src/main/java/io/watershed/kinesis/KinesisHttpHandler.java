@@ -1,0 +1,143 @@
+package io.watershed.kinesis;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the aggregated requests of one HTTP/1.1 connection or one HTTP/2 stream. Responses
+ * complete off the event loop in any order but are written in request order, as HTTP/1.1 pipelining
+ * requires. An event stream (SubscribeToShard) is written when its turn comes — chunked over
+ * HTTP/1.1, as boto3 calls it, or as DATA frames over HTTP/2, as the Java SDK does — and holds back
+ * the responses after it until it ends. All state is touched on the channel's event loop only.
+ */
+final class KinesisHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(KinesisHttpHandler.class);
+
+  /** A response ready to be written: a whole one, or an event stream to start. */
+  private record Ready(FullHttpResponse response, EventStream stream, boolean keepAlive) {
+    void release() {
+      if (response != null) {
+        response.release();
+      }
+    }
+  }
+
+  private final KinesisDispatcher dispatcher;
+  private final boolean http2;
+  private final Map<Long, Ready> ready = new HashMap<>();
+  private long nextSeq;
+  private long nextToWrite;
+  private boolean closing;
+  private boolean streaming;
+
+  /**
+   * @param http2 whether this handler serves one HTTP/2 stream rather than an HTTP/1.1 connection
+   */
+  KinesisHttpHandler(KinesisDispatcher dispatcher, boolean http2) {
+    this.dispatcher = dispatcher;
+    this.http2 = http2;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    long seq = nextSeq++;
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    if (dispatcher.isStreaming(request)) {
+      dispatcher
+          .openStream(request)
+          .whenComplete(
+              (opened, err) ->
+                  onLoop(
+                      ctx,
+                      () ->
+                          complete(
+                              ctx, seq, new Ready(opened.error(), opened.stream(), keepAlive))));
+      return;
+    }
+    dispatcher
+        .dispatch(request, ctx.executor())
+        .whenComplete(
+            (response, err) ->
+                onLoop(ctx, () -> complete(ctx, seq, new Ready(response, null, keepAlive))));
+  }
+
+  private static void onLoop(ChannelHandlerContext ctx, Runnable r) {
+    if (ctx.executor().inEventLoop()) {
+      r.run();
+    } else {
+      ctx.executor().execute(r);
+    }
+  }
+
+  private void complete(ChannelHandlerContext ctx, long seq, Ready r) {
+    ready.put(seq, r);
+    drain(ctx);
+  }
+
+  private void drain(ChannelHandlerContext ctx) {
+    while (!closing && !streaming && ready.containsKey(nextToWrite)) {
+      Ready r = ready.remove(nextToWrite++);
+      if (r.stream() != null) {
+        startStream(ctx, r);
+      } else if (!r.keepAlive()) {
+        r.response().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        closing = true;
+        ctx.writeAndFlush(r.response()).addListener(ChannelFutureListener.CLOSE);
+      } else {
+        ctx.writeAndFlush(r.response());
+      }
+    }
+    if (closing) {
+      ready.values().forEach(Ready::release);
+      ready.clear();
+    }
+  }
+
+  private void startStream(ChannelHandlerContext ctx, Ready r) {
+    HttpResponse headers = KinesisDispatcher.eventStreamHeaders();
+    if (!http2) {
+      HttpUtil.setTransferEncodingChunked(headers, true);
+    }
+    streaming = true;
+    ctx.writeAndFlush(headers);
+    r.stream()
+        .start(
+            ctx.channel(),
+            () ->
+                onLoop(
+                    ctx,
+                    () -> {
+                      streaming = false;
+                      if (!r.keepAlive()) {
+                        closing = true;
+                        ctx.close();
+                      }
+                      drain(ctx);
+                    }));
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    closing = true;
+    ready.values().forEach(Ready::release);
+    ready.clear();
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("Kinesis connection {} failed: {}", ctx.channel(), cause.toString());
+    ctx.close();
+  }
+}

@@ -1,0 +1,61 @@
+package io.watershed.server.kinesis;
+
+import io.watershed.kinesis.KinesisFrontDoor;
+import io.watershed.server.Service;
+import io.watershed.server.config.KinesisSettings;
+import io.watershed.server.config.ServerConfig;
+import io.watershed.server.storage.StorageService;
+import java.util.Map;
+
+/**
+ * The Kinesis front door as a service of the server, on the storage's topics; its stream catalog
+ * lives in {@code <data.dir>/kinesis}.
+ */
+public final class KinesisService implements Service {
+  private final ServerConfig config;
+  private final StorageService storage;
+  private KinesisFrontDoor door;
+
+  public KinesisService(ServerConfig config, StorageService storage) {
+    this.config = config;
+    this.storage = storage;
+  }
+
+  @Override
+  public String name() {
+    return "kinesis";
+  }
+
+  @Override
+  public void start() throws Exception {
+    door =
+        new KinesisFrontDoor(
+            KinesisSettings.build(
+                config.doorSettings("kinesis"), config.bindHost(), config.kinesisPort()),
+            storage.topics(),
+            config.dataDir());
+    try {
+      door.start();
+    } catch (Exception e) {
+      door.close();
+      throw e;
+    }
+  }
+
+  /** The front door, once started. */
+  public KinesisFrontDoor door() {
+    return door;
+  }
+
+  @Override
+  public Map<String, Integer> boundPorts() {
+    return door == null ? Map.of() : Map.of("kinesis", door.port());
+  }
+
+  @Override
+  public void close() {
+    if (door != null) {
+      door.close();
+    }
+  }
+}
