@@ -41,7 +41,16 @@ public record Request(
   }
 
   Request withPathParams(Map<String, String> params) {
-    return new Request(method, uri, path, rawPath, query, headers, body, Map.copyOf(params));
+    // In template order (Map.copyOf's order is random from one JVM to the next).
+    return new Request(
+        method,
+        uri,
+        path,
+        rawPath,
+        query,
+        headers,
+        body,
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params)));
   }
 
   /** A path parameter of the route; the router guarantees those of the template are present. */
