@@ -91,7 +91,8 @@ class AdminApiTest {
     assertThat(c.path("ready").asBoolean()).isTrue();
     assertThat(c.path("doors").path("kafka").path("port").asInt())
         .isEqualTo(Integer.parseInt(server.kafkaBootstrap().split(":")[1]));
-    assertThat(c.path("doors").path("kinesis").path("status").asText()).isEqualTo("not available");
+    assertThat(c.path("doors").path("kinesis").path("status").asText()).isEqualTo("listening");
+    assertThat(c.path("doors").path("pulsar").path("status").asText()).isEqualTo("not available");
     JsonNode settings = api.get("/api/v1/config").json().path("settings");
     assertThat(settings.path("log.flush").asText()).isEqualTo("durable");
     assertThat(settings.path("log.retention.ms").asText()).isEqualTo("604800000");
