@@ -124,29 +124,33 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
       answerRaw(slot, Errors.UNSUPPORTED_VERSION);
       return;
     }
-    try {
-      slot.request = context.parseRequest(buffer).request;
-    } catch (RuntimeException e) {
-      LOG.debug("{}: unparseable {} v{}: {}", connectionId, api, header.apiVersion(), e.toString());
-      AbstractRequest empty = EmptyRequests.of(api, header.apiVersion());
-      if (empty == null) {
-        answerRaw(slot, Errors.INVALID_REQUEST);
-      } else {
-        slot.request = empty;
-        fail(slot, new InvalidRequestException("malformed " + api + " request: " + e.getMessage()));
-      }
-      return;
-    }
     ApiHandler handler = broker.registry().handler(api, header.apiVersion());
     if (handler == null && api == ApiKeys.API_VERSIONS) {
       // KIP-511: an ApiVersions version this broker does not know is parsed as v0 and answered
       // by the ApiVersions handler, which reports UNSUPPORTED_VERSION with its own versions.
       handler = broker.registry().handler(api, api.oldestVersion());
     }
+    // Not served: UNSUPPORTED_VERSION whatever the body holds, so the answer says what matters.
+    Errors parseFailure = handler == null ? Errors.UNSUPPORTED_VERSION : Errors.INVALID_REQUEST;
+    try {
+      slot.request = context.parseRequest(buffer).request;
+    } catch (RuntimeException e) {
+      LOG.debug("{}: unparseable {} v{}: {}", connectionId, api, header.apiVersion(), e.toString());
+      AbstractRequest empty = EmptyRequests.of(api, header.apiVersion());
+      if (empty == null) {
+        answerRaw(slot, parseFailure);
+      } else {
+        slot.request = empty;
+        fail(
+            slot,
+            handler == null
+                ? unsupported(api, header.apiVersion())
+                : new InvalidRequestException("malformed " + api + " request: " + e.getMessage()));
+      }
+      return;
+    }
     if (handler == null) {
-      fail(
-          slot,
-          new UnsupportedVersionException(api + " v" + header.apiVersion() + " is not supported"));
+      fail(slot, unsupported(api, header.apiVersion()));
       return;
     }
     CompletableFuture<AbstractResponse> future;
@@ -163,6 +167,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             ctx.executor().execute(() -> respond(slot, response, error));
           }
         });
+  }
+
+  private static UnsupportedVersionException unsupported(ApiKeys api, short version) {
+    return new UnsupportedVersionException(api + " v" + version + " is not supported");
   }
 
   private void respond(Slot slot, AbstractResponse response, Throwable error) {
