@@ -38,6 +38,8 @@ import org.apache.kafka.common.requests.ProduceResponse;
  *   <li>Errors per partition, with Kafka's codes: unknown topics, corrupt batches, too large, bad
  *       timestamps, out-of-order sequences, stale producer epochs, storage failures.
  *   <li>Transactions are not supported: transactional batches are refused.
+ *   <li>{@code acks} other than 0, 1 and -1: every partition gets INVALID_REQUIRED_ACKS, as from
+ *       Kafka, and nothing is written.
  * </ul>
  */
 final class ProduceHandler implements ApiHandler {
@@ -61,6 +63,9 @@ final class ProduceHandler implements ApiHandler {
     ProduceRequest produce = request.body(ProduceRequest.class);
     ProduceRequestData req = produce.data();
     short version = request.version();
+    if (req.acks() != 0 && req.acks() != 1 && req.acks() != -1) {
+      return CompletableFuture.completedFuture(refuseAll(req, Errors.INVALID_REQUIRED_ACKS));
+    }
     AppendOptions acks = req.acks() == -1 ? AppendOptions.DURABLE : AppendOptions.WRITTEN;
     TopicProduceResponseCollection topics = new TopicProduceResponseCollection();
     List<CompletableFuture<?>> appends = new ArrayList<>();
@@ -123,6 +128,22 @@ final class ProduceHandler implements ApiHandler {
                     ? null
                     : new ProduceResponse(
                         new ProduceResponseData().setResponses(topics).setThrottleTimeMs(0)));
+  }
+
+  /** A response failing every partition of {@code req} with {@code error}; nothing is written. */
+  private static ProduceResponse refuseAll(ProduceRequestData req, Errors error) {
+    TopicProduceResponseCollection topics = new TopicProduceResponseCollection();
+    for (TopicProduceData td : req.topicData()) {
+      TopicProduceResponse tr =
+          new TopicProduceResponse().setName(td.name()).setTopicId(td.topicId());
+      topics.add(tr);
+      for (PartitionProduceData pd : td.partitionData()) {
+        PartitionProduceResponse pr = new PartitionProduceResponse().setIndex(pd.index());
+        fail(pr, error, null);
+        tr.partitionResponses().add(pr);
+      }
+    }
+    return new ProduceResponse(new ProduceResponseData().setResponses(topics).setThrottleTimeMs(0));
   }
 
   private static void succeed(PartitionProduceResponse pr, AppendResult r) {
