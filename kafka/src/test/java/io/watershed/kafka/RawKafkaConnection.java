@@ -33,12 +33,23 @@ final class RawKafkaConnection implements AutoCloseable {
   /** Sends {@code request} at its version and returns the parsed response. */
   <R extends AbstractResponse> R send(AbstractRequest request, Class<R> responseType)
       throws IOException {
+    return read(write(request), responseType);
+  }
+
+  /** Sends {@code request} without waiting for its response; returns its header. */
+  RequestHeader write(AbstractRequest request) throws IOException {
     RequestHeader header =
         new RequestHeader(request.apiKey(), request.version(), "raw-test", nextCorrelationId++);
     ByteBuffer frame = request.serializeWithHeader(header);
     byte[] bytes = new byte[frame.remaining()];
     frame.get(bytes);
     writeFrame(bytes);
+    return header;
+  }
+
+  /** Reads the next response, which must be the one to the request sent with {@code header}. */
+  <R extends AbstractResponse> R read(RequestHeader header, Class<R> responseType)
+      throws IOException {
     return responseType.cast(AbstractResponse.parseResponse(readFrame(), header));
   }
 
