@@ -3,9 +3,11 @@
 # run with Kafka's own perf tools and the same JDK, alternating which system goes first.
 #
 #   bench/kafka-bench.sh [ROUNDS]      (default 3 rounds; about 4 minutes per round)
+#   ONLY=startup bench/kafka-bench.sh [ROUNDS]   start-up alone (about 15 s per round)
 #
 # Per round and system, on a fresh data directory:
-#   startup     broker JVM launched -> first Metadata answer (bench/kafka/FirstMetadata.java)
+#   startup     broker JVM launched -> first Metadata answer (bench/kafka/FirstMetadata.java, a
+#               plain socket retrying every 5 ms), and -> the port accepting connections
 #   warm-up     WARMUP_RECORDS 100 B records (the JIT alone costs Kafka ~11 CPU-seconds); not measured
 #   p1          ProducerPerformance, 100 B records, acks=1, 1 partition, plus the broker's CPU time
 #               per record (utime+stime from /proc) over that run
@@ -121,7 +123,7 @@ EOF
     PID=$!
   fi
   wait "$probe" || { echo "$system did not start; see $dir" >&2; exit 1; }
-  STARTUP=$(cat "$dir/startup")
+  read -r STARTUP LISTENING <"$dir/startup"
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
@@ -147,6 +149,12 @@ run_system() {
   echo "round $round/$ROUNDS: $system" >&2
   start_broker "$system" os "$dir"
   echo "startup_ms $STARTUP" >"$file"
+  echo "listening_ms $LISTENING" >>"$file"
+  if [ "${ONLY:-}" = startup ]; then
+    stop_broker
+    rm -rf "$dir"
+    return
+  fi
 
   create_topic warmup 1
   produce warmup "$WARMUP_RECORDS" 100 1 >/dev/null
