@@ -18,8 +18,6 @@ import org.apache.kafka.clients.admin.ConfigEntry.ConfigSource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.AlterConfigsRequest;
-import org.apache.kafka.common.requests.AlterConfigsResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +46,9 @@ class EveryTopicConfigTest {
               Map.entry(LogConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS, "86400000"),
               Map.entry(LogConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS, "60000"),
               Map.entry(LogConfig.INDEX_INTERVAL_BYTES, "1024")));
+
+  /** The newest AlterConfigs, as kafka-python and librdkafka send it. */
+  private static final short VERSION = 2;
 
   @TempDir Path dir;
 
@@ -87,11 +88,14 @@ class EveryTopicConfigTest {
         assertSet(server, admin, topic, name, value);
 
         // The legacy API replaces all of a topic's overrides with those it names.
-        assertThat(legacyAlter(raw, resource, Map.of(), false)).isEqualTo(Errors.NONE);
+        assertThat(AdminConfigsTest.legacyAlter(raw, resource, Map.of(), false, VERSION))
+            .isEqualTo(Errors.NONE);
         assertDefault(server, admin, topic, name);
-        assertThat(legacyAlter(raw, resource, Map.of(name, value), true)).isEqualTo(Errors.NONE);
+        assertThat(AdminConfigsTest.legacyAlter(raw, resource, Map.of(name, value), true, VERSION))
+            .isEqualTo(Errors.NONE);
         assertDefault(server, admin, topic, name);
-        assertThat(legacyAlter(raw, resource, Map.of(name, value), false)).isEqualTo(Errors.NONE);
+        assertThat(AdminConfigsTest.legacyAlter(raw, resource, Map.of(name, value), false, VERSION))
+            .isEqualTo(Errors.NONE);
         assertSet(server, admin, topic, name, value);
       }
     }
@@ -111,25 +115,6 @@ class EveryTopicConfigTest {
             new AlterConfigsOptions().validateOnly(validateOnly))
         .all()
         .get();
-  }
-
-  private static Errors legacyAlter(
-      RawKafkaConnection raw,
-      ConfigResource resource,
-      Map<String, String> configs,
-      boolean validateOnly)
-      throws Exception {
-    List<AlterConfigsRequest.ConfigEntry> entries =
-        configs.entrySet().stream()
-            .map(c -> new AlterConfigsRequest.ConfigEntry(c.getKey(), c.getValue()))
-            .toList();
-    AlterConfigsResponse response =
-        raw.send(
-            new AlterConfigsRequest.Builder(
-                    Map.of(resource, new AlterConfigsRequest.Config(entries)), validateOnly)
-                .build((short) 2),
-            AlterConfigsResponse.class);
-    return response.errors().get(resource).error();
   }
 
   private static void assertSet(
