@@ -44,10 +44,10 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>{@code recovery-point-checkpoint} is text, replaced atomically (temp file, fsync, rename): the
- * format version {@code 0} on the first line, the number of partitions on the second, then one
- * line per partition, {@code <name> <offset>}. A file that does not parse is ignored, which only
- * costs a longer recovery scan. A partition directory's {@code log-start-offset} is one decimal
- * line, replaced the same way.
+ * format version {@code 0} on the first line, the number of partitions on the second, then one line
+ * per partition, {@code <name> <offset>}. A file that does not parse is ignored, which only costs a
+ * longer recovery scan. A partition directory's {@code log-start-offset} is one decimal line,
+ * replaced the same way.
  *
  * <p>Opening is cheap after a clean shutdown: partitions load lazily on first use. After an unclean
  * shutdown every partition is recovered from its recovery point before {@link #open} returns.
