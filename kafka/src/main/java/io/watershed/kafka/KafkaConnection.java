@@ -1,6 +1,8 @@
 package io.watershed.kafka;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetSocketAddress;
@@ -48,6 +50,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     boolean done;
     Send send; // null when nothing is to be written (acks=0)
     ByteBuf raw; // a bare error response, for a request no schema can answer
+    boolean closeAfter; // close the connection instead of answering (a failed acks=0 Produce)
 
     Slot(ByteBuf frame) {
       this.frame = frame;
@@ -58,6 +61,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Slot> pending = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private String connectionId;
+  private boolean closing; // a CloseConnection was reached: nothing more is read or answered
 
   KafkaConnection(KafkaBroker broker) {
     this.broker = broker;
@@ -80,6 +84,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf frame = (ByteBuf) msg;
+    if (closing) {
+      frame.release(); // read before the close took effect; the client will retry it
+      return;
+    }
     Slot slot = new Slot(frame);
     pending.addLast(slot);
     if (pending.size() >= broker.config().maxInFlightPerConnection()) {
@@ -174,6 +182,12 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void respond(Slot slot, AbstractResponse response, Throwable error) {
+    if (KafkaErrors.unwrap(error) instanceof CloseConnection close) {
+      LOG.info("{}: closing the connection: {}", connectionId, close.getMessage());
+      slot.closeAfter = true;
+      complete(slot, null);
+      return;
+    }
     if (error != null) {
       fail(slot, error);
       return;
@@ -228,6 +242,14 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     boolean wrote = false;
     while (!pending.isEmpty() && pending.peekFirst().done) {
       Slot slot = pending.pollFirst();
+      if (slot.closeAfter) {
+        // Everything before it is written; nothing after it is answered.
+        slot.frame.release();
+        closing = true;
+        ctx.channel().config().setAutoRead(false);
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        return;
+      }
       if (slot.raw != null) {
         ctx.write(slot.raw, ctx.voidPromise());
         wrote = true;

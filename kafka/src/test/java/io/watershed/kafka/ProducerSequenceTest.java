@@ -51,21 +51,26 @@ class ProducerSequenceTest {
         Compression.NONE, producerId, epoch, firstSequence, records);
   }
 
-  private static PartitionProduceResponse produce(
-      RawKafkaConnection raw, int partition, MemoryRecords records, short acks) throws Exception {
+  /**
+   * A Produce request of one partition, v12: the last version that addresses topics by name, as
+   * librdkafka and kafka-python send it.
+   */
+  static ProduceRequest request(String topic, int partition, MemoryRecords records, short acks) {
     TopicProduceDataCollection topics = new TopicProduceDataCollection();
     topics.add(
         new TopicProduceData()
-            .setName(TOPIC)
+            .setName(topic)
             .setPartitionData(
                 List.of(new PartitionProduceData().setIndex(partition).setRecords(records))));
     ProduceRequestData data =
         new ProduceRequestData().setAcks(acks).setTimeoutMs(10_000).setTopicData(topics);
-    // v12: the last version that addresses topics by name, as librdkafka and kafka-python do.
+    return new ProduceRequest.Builder((short) 12, (short) 12, data).build((short) 12);
+  }
+
+  private static PartitionProduceResponse produce(
+      RawKafkaConnection raw, int partition, MemoryRecords records, short acks) throws Exception {
     ProduceResponse response =
-        raw.send(
-            new ProduceRequest.Builder((short) 12, (short) 12, data).build((short) 12),
-            ProduceResponse.class);
+        raw.send(request(TOPIC, partition, records, acks), ProduceResponse.class);
     return response.data().responses().iterator().next().partitionResponses().getFirst();
   }
 
