@@ -3,9 +3,11 @@
 # run with Kafka's own perf tools and the same JDK, alternating which system goes first.
 #
 #   bench/kafka-bench.sh [ROUNDS]      (default 3 rounds; about 4 minutes per round)
+#   ONLY=startup bench/kafka-bench.sh [ROUNDS]   start-up alone (about 15 s per round)
 #
 # Per round and system, on a fresh data directory:
-#   startup     broker JVM launched -> first Metadata answer (bench/kafka/FirstMetadata.java)
+#   startup     broker JVM launched -> first Metadata answer (bench/kafka/FirstMetadata.java, a
+#               plain socket retrying every 5 ms), and -> the port accepting connections
 #   warm-up     WARMUP_RECORDS 100 B records (the JIT alone costs Kafka ~11 CPU-seconds); not measured
 #   p1          ProducerPerformance, 100 B records, acks=1, 1 partition, plus the broker's CPU time
 #               per record (utime+stime from /proc) over that run
@@ -29,10 +31,11 @@ P1_RECORDS=${P1_RECORDS:-2000000}
 K_RECORDS=${K_RECORDS:-300000}
 DURABLE_RECORDS=${DURABLE_RECORDS:-100000}
 E2E_RECORDS=${E2E_RECORDS:-10000}
-KAFKA_PORT=39092
-KAFKA_CONTROLLER_PORT=39093
-WATERSHED_PORT=39192
-WATERSHED_HTTP_PORT=39180
+# Below the ephemeral range (32768-60999 here), so that no client socket on the machine holds one.
+KAFKA_PORT=29092
+KAFKA_CONTROLLER_PORT=29093
+WATERSHED_PORT=29192
+WATERSHED_HTTP_PORT=29180
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=../bin/lib/jdk.sh
@@ -54,7 +57,7 @@ if [ ! -f "$LIB/.complete" ]; then
   ./mvnw -q -B -f bench/kafka/pom.xml dependency:copy-dependencies -DoutputDirectory="$LIB"
   touch "$LIB/.complete"
 fi
-./mvnw -q -B -DskipTests install -pl server -am
+./mvnw -q -B -DskipTests package -pl server -am
 bin/watershed version >/dev/null # builds the class-data archive bin/watershed uses
 
 TOOLS=(-cp "$LIB/*")
@@ -121,7 +124,7 @@ EOF
     PID=$!
   fi
   wait "$probe" || { echo "$system did not start; see $dir" >&2; exit 1; }
-  STARTUP=$(cat "$dir/startup")
+  read -r STARTUP LISTENING <"$dir/startup"
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
@@ -147,6 +150,12 @@ run_system() {
   echo "round $round/$ROUNDS: $system" >&2
   start_broker "$system" os "$dir"
   echo "startup_ms $STARTUP" >"$file"
+  echo "listening_ms $LISTENING" >>"$file"
+  if [ "${ONLY:-}" = startup ]; then
+    stop_broker
+    rm -rf "$dir"
+    return
+  fi
 
   create_topic warmup 1
   produce warmup "$WARMUP_RECORDS" 100 1 >/dev/null

@@ -20,7 +20,7 @@ find_jdk
 export JAVA_HOME="$JDK"
 
 cd "$ROOT"
-./mvnw -q -B -DskipTests -Dspotless.skip=true install -pl bench -am
+./mvnw -q -B -DskipTests -Dspotless.skip=true package -pl bench -am
 CP="bench/target/watershed-bench-0.1.0-SNAPSHOT.jar:$(find bench/target/lib -name '*.jar' | tr '\n' ':')"
 OUT=bench/work/results
 mkdir -p "$OUT"

@@ -28,6 +28,7 @@ public final class KafkaBenchReport {
 
   static {
     METRICS.put("startup_ms", new Metric("start-up to first Metadata (ms)", false));
+    METRICS.put("listening_ms", new Metric("  start-up to the port accepting (ms)", false));
     METRICS.put("p1_records_per_s", new Metric("produce 100 B, acks=1, 1 partition (rec/s)", true));
     METRICS.put("p1_p99_ms", new Metric("  its p99 send latency (ms)", false));
     METRICS.put("p1_broker_cpu_us_per_record", new Metric("  broker CPU per record (µs)", false));

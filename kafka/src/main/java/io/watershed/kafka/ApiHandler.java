@@ -12,7 +12,8 @@ import org.apache.kafka.common.requests.AbstractResponse;
  * reads, fsyncs and metadata writes run elsewhere and complete the future). The future completes
  * with the response, or with {@code null} when the request gets no response (Produce with {@code
  * acks=0}); an exceptional completion is answered with the request's own error response, its error
- * code chosen by {@link KafkaErrors}.
+ * code chosen by {@link KafkaErrors}, except {@link CloseConnection}, which closes the connection
+ * once the responses to earlier requests are written.
  */
 public interface ApiHandler {
   ApiKeys apiKey();

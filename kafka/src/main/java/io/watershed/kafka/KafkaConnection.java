@@ -1,6 +1,8 @@
 package io.watershed.kafka;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetSocketAddress;
@@ -51,6 +53,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     final long receivedNanos = System.nanoTime();
     String api = "Unknown"; // the API key's name once the header is read, for request metrics
     boolean failed;
+    boolean closeAfter; // close the connection instead of answering (a failed acks=0 Produce)
 
     Slot(ByteBuf frame) {
       this.frame = frame;
@@ -61,6 +64,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Slot> pending = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private String connectionId;
+  private boolean closing; // a CloseConnection was reached: nothing more is read or answered
 
   KafkaConnection(KafkaBroker broker) {
     this.broker = broker;
@@ -83,6 +87,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf frame = (ByteBuf) msg;
+    if (closing) {
+      frame.release(); // read before the close took effect; the client will retry it
+      return;
+    }
     Slot slot = new Slot(frame);
     pending.addLast(slot);
     if (pending.size() >= broker.config().maxInFlightPerConnection()) {
@@ -128,29 +136,33 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
       answerRaw(slot, Errors.UNSUPPORTED_VERSION);
       return;
     }
-    try {
-      slot.request = context.parseRequest(buffer).request;
-    } catch (RuntimeException e) {
-      LOG.debug("{}: unparseable {} v{}: {}", connectionId, api, header.apiVersion(), e.toString());
-      AbstractRequest empty = EmptyRequests.of(api, header.apiVersion());
-      if (empty == null) {
-        answerRaw(slot, Errors.INVALID_REQUEST);
-      } else {
-        slot.request = empty;
-        fail(slot, new InvalidRequestException("malformed " + api + " request: " + e.getMessage()));
-      }
-      return;
-    }
     ApiHandler handler = broker.registry().handler(api, header.apiVersion());
     if (handler == null && api == ApiKeys.API_VERSIONS) {
       // KIP-511: an ApiVersions version this broker does not know is parsed as v0 and answered
       // by the ApiVersions handler, which reports UNSUPPORTED_VERSION with its own versions.
       handler = broker.registry().handler(api, api.oldestVersion());
     }
+    // Not served: UNSUPPORTED_VERSION whatever the body holds, so the answer says what matters.
+    Errors parseFailure = handler == null ? Errors.UNSUPPORTED_VERSION : Errors.INVALID_REQUEST;
+    try {
+      slot.request = context.parseRequest(buffer).request;
+    } catch (RuntimeException e) {
+      LOG.debug("{}: unparseable {} v{}: {}", connectionId, api, header.apiVersion(), e.toString());
+      AbstractRequest empty = EmptyRequests.of(api, header.apiVersion());
+      if (empty == null) {
+        answerRaw(slot, parseFailure);
+      } else {
+        slot.request = empty;
+        fail(
+            slot,
+            handler == null
+                ? unsupported(api, header.apiVersion())
+                : new InvalidRequestException("malformed " + api + " request: " + e.getMessage()));
+      }
+      return;
+    }
     if (handler == null) {
-      fail(
-          slot,
-          new UnsupportedVersionException(api + " v" + header.apiVersion() + " is not supported"));
+      fail(slot, unsupported(api, header.apiVersion()));
       return;
     }
     CompletableFuture<AbstractResponse> future;
@@ -169,7 +181,17 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         });
   }
 
+  private static UnsupportedVersionException unsupported(ApiKeys api, short version) {
+    return new UnsupportedVersionException(api + " v" + version + " is not supported");
+  }
+
   private void respond(Slot slot, AbstractResponse response, Throwable error) {
+    if (KafkaErrors.unwrap(error) instanceof CloseConnection close) {
+      LOG.info("{}: closing the connection: {}", connectionId, close.getMessage());
+      slot.closeAfter = true;
+      complete(slot, null);
+      return;
+    }
     if (error != null) {
       fail(slot, error);
       return;
@@ -229,6 +251,14 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
       broker
           .requestObserver()
           .completed(slot.api, System.nanoTime() - slot.receivedNanos, slot.failed);
+      if (slot.closeAfter) {
+        // Everything before it is written; nothing after it is answered.
+        slot.frame.release();
+        closing = true;
+        ctx.channel().config().setAutoRead(false);
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        return;
+      }
       if (slot.raw != null) {
         ctx.write(slot.raw, ctx.voidPromise());
         wrote = true;

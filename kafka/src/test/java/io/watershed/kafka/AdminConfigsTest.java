@@ -233,7 +233,8 @@ class AdminConfigsTest {
     }
   }
 
-  private static Errors legacyAlter(
+  /** The legacy AlterConfigs (which the Java AdminClient no longer has) at {@code version}. */
+  static Errors legacyAlter(
       RawKafkaConnection raw,
       ConfigResource resource,
       Map<String, String> configs,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
@@ -65,6 +66,55 @@ class BadRequestTest {
           (DescribeClusterResponse) AbstractResponse.parseResponse(conn.readFrame(), sent);
       assertThat(Errors.forCode(response.data().errorCode())).isEqualTo(Errors.INVALID_REQUEST);
       assertStillServing(conn);
+    }
+  }
+
+  @Test
+  void anOversizedRequestClosesItsOwnConnectionOnlyAsKafkaDoes() throws Exception {
+    int limit = 64 * 1024;
+    KafkaConfig config =
+        KafkaConfig.defaults("127.0.0.1", 0, "127.0.0.1").withMaxRequestBytes(limit);
+    try (KafkaTestServer server = new KafkaTestServer(dir, config);
+        RawKafkaConnection bystander = new RawKafkaConnection(server.door().port());
+        RawKafkaConnection oversized = new RawKafkaConnection(server.door().port())) {
+      assertStillServing(bystander);
+      // Kafka reads the size first and closes the connection when it exceeds
+      // socket.request.max.bytes, without reading (or buffering) the body.
+      try {
+        oversized.writeFrame(new byte[limit + 1]);
+      } catch (SocketException closedWhileWriting) {
+        // The broker may close before the body is all written; that is the point.
+      }
+      assertThat(oversized.readToEnd()).as("bytes answered before the close").isZero();
+      assertStillServing(bystander);
+      try (RawKafkaConnection next = new RawKafkaConnection(server.door().port())) {
+        assertStillServing(next);
+      }
+    }
+  }
+
+  @Test
+  void aNegativeFrameLengthClosesItsOwnConnectionOnly() throws Exception {
+    try (KafkaTestServer server = new KafkaTestServer(dir);
+        RawKafkaConnection bystander = new RawKafkaConnection(server.door().port());
+        RawKafkaConnection broken = new RawKafkaConnection(server.door().port())) {
+      broken.writeRaw(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0, 1, 2, 3});
+      assertThat(broken.readToEnd()).isZero();
+      assertStillServing(bystander);
+    }
+  }
+
+  @Test
+  void aFrameTooShortForAHeaderLeavesTheBrokerServing() throws Exception {
+    try (KafkaTestServer server = new KafkaTestServer(dir);
+        RawKafkaConnection bystander = new RawKafkaConnection(server.door().port());
+        RawKafkaConnection broken = new RawKafkaConnection(server.door().port())) {
+      broken.writeFrame(new byte[] {0, 3});
+      ByteBuffer answer = broken.readFrame();
+      answer.getInt(); // no correlation id could be read
+      assertThat(Errors.forCode(answer.getShort())).isNotEqualTo(Errors.NONE);
+      assertStillServing(broken);
+      assertStillServing(bystander);
     }
   }
 

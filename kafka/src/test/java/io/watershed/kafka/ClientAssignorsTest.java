@@ -9,7 +9,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.consumer.RoundRobinAssignor;
@@ -22,7 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Classic groups leave assignment to the leader client: each of the client's assignors (eager and
- * cooperative) must come out with every partition held once, before and after a member leaves.
+ * cooperative) must come out with every partition held once, before and after a member leaves; the
+ * group reports the assignor in use; an eager assignor makes everyone give up their partitions in a
+ * rebalance, the cooperative one only moves those that must move.
  */
 class ClientAssignorsTest {
   private static final String TOPIC = "orders";
@@ -71,6 +76,18 @@ class ClientAssignorsTest {
           live.add(m);
         }
         GroupMember.pollUntil(live, () -> GroupMember.shareAll(live, PARTITIONS), "3 members");
+        // The group runs the assignor the members offered, and says so.
+        try (Admin admin = AdminClients.admin(server.bootstrap())) {
+          ConsumerGroupDescription group =
+              admin
+                  .describeConsumerGroups(List.of("assigned"))
+                  .describedGroups()
+                  .get("assigned")
+                  .get();
+          assertThat(group.partitionAssignor()).isEqualTo(assignorName(assignor));
+          assertThat(group.members()).hasSize(3);
+        }
+        int revokedBefore = live.get(0).revokedCallbacks + live.get(1).revokedCallbacks;
 
         live.remove(2).close();
         GroupMember.pollUntil(
@@ -79,6 +96,16 @@ class ClientAssignorsTest {
                 GroupMember.shareAll(live, PARTITIONS)
                     && GroupMember.receivedBy(all).size() >= RECORDS,
             "2 members holding everything and every record read");
+
+        int revokedDuringLeave =
+            live.get(0).revokedCallbacks + live.get(1).revokedCallbacks - revokedBefore;
+        if (assignor == CooperativeStickyAssignor.class) {
+          // Incremental: the members that stay keep what they had and only gain.
+          assertThat(revokedDuringLeave).isZero();
+        } else {
+          // Eager: every member gives everything back before the new assignment.
+          assertThat(revokedDuringLeave).isGreaterThanOrEqualTo(2);
+        }
 
         List<String> received = GroupMember.receivedBy(all);
         assertThat(received).doesNotHaveDuplicates();
@@ -91,5 +118,10 @@ class ClientAssignorsTest {
         live.forEach(GroupMember::close);
       }
     }
+  }
+
+  /** The protocol name the assignor registers under ("range", "cooperative-sticky" …). */
+  private static String assignorName(Class<?> assignor) throws Exception {
+    return ((ConsumerPartitionAssignor) assignor.getConstructor().newInstance()).name();
   }
 }

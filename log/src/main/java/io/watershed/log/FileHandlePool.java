@@ -61,15 +61,34 @@ final class FileHandlePool {
     }
   }
 
+  /**
+   * Opens a segment's records file for reading and writing. Production code uses {@link
+   * #READ_WRITE}; tests substitute channels whose writes or fsyncs fail, to drive the log's
+   * storage-failure paths on purpose.
+   */
+  @FunctionalInterface
+  interface ChannelOpener {
+    FileChannel open(Path path) throws IOException;
+  }
+
+  static final ChannelOpener READ_WRITE =
+      path -> FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+
   private final int maxOpen;
+  private final ChannelOpener opener;
   private boolean closed; // guarded by this: after closeAll, every released channel closes
   private final LinkedHashMap<SegmentFile, Boolean> open = new LinkedHashMap<>(64, 0.75f, true);
 
   FileHandlePool(int maxOpen) {
+    this(maxOpen, READ_WRITE);
+  }
+
+  FileHandlePool(int maxOpen, ChannelOpener opener) {
     if (maxOpen < 1) {
       throw new IllegalArgumentException("maxOpen must be positive");
     }
     this.maxOpen = maxOpen;
+    this.opener = opener;
   }
 
   /**
@@ -82,7 +101,7 @@ final class FileHandlePool {
       throw new SegmentRetiredException(file.path);
     }
     if (file.channel == null) {
-      file.channel = FileChannel.open(file.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      file.channel = opener.open(file.path);
       evictIdle();
     }
     file.leases++;

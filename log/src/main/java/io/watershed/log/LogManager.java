@@ -43,6 +43,12 @@ import org.slf4j.LoggerFactory;
  *   .lock                         locked while a manager has the root open
  * </pre>
  *
+ * <p>{@code recovery-point-checkpoint} is text, replaced atomically (temp file, fsync, rename): the
+ * format version {@code 0} on the first line, the number of partitions on the second, then one line
+ * per partition, {@code <name> <offset>}. A file that does not parse is ignored, which only costs a
+ * longer recovery scan. A partition directory's {@code log-start-offset} is one decimal line,
+ * replaced the same way.
+ *
  * <p>Opening is cheap after a clean shutdown: partitions load lazily on first use. After an unclean
  * shutdown every partition is recovered from its recovery point before {@link #open} returns.
  *
@@ -71,7 +77,8 @@ public final class LogManager implements AutoCloseable {
   private final FileChannel lockChannel;
   private volatile boolean closed;
 
-  private LogManager(LogManagerConfig config) throws IOException {
+  private LogManager(LogManagerConfig config, FileHandlePool.ChannelOpener opener)
+      throws IOException {
     this.config = config;
     Path root = config.root();
     this.partitionsDir = root.resolve("partitions");
@@ -80,7 +87,7 @@ public final class LogManager implements AutoCloseable {
     Files.createDirectories(partitionsDir);
     Files.createDirectories(trashDir);
     this.lockChannel = lock(root);
-    this.pool = new FileHandlePool(config.maxOpenFiles());
+    this.pool = new FileHandlePool(config.maxOpenFiles(), opener);
     this.writers = Executors.newFixedThreadPool(config.writerThreads(), threads("log-writer"));
     this.flushers = Executors.newFixedThreadPool(config.flusherThreads(), threads("log-flusher"));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("log-scheduler"));
@@ -122,7 +129,13 @@ public final class LogManager implements AutoCloseable {
    * @throws IOException when the directory cannot be used
    */
   public static LogManager open(LogManagerConfig config) throws IOException {
-    return new LogManager(config);
+    return new LogManager(config, FileHandlePool.READ_WRITE);
+  }
+
+  /** Opens with segment files opened by {@code opener}: for tests that inject I/O failures. */
+  static LogManager open(LogManagerConfig config, FileHandlePool.ChannelOpener opener)
+      throws IOException {
+    return new LogManager(config, opener);
   }
 
   /** What the engine has done since it opened. */

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -176,6 +177,7 @@ public final class PartitionLog {
   private void doLoad() throws IOException {
     Files.createDirectories(dir);
     List<Long> bases = new ArrayList<>();
+    List<Path> indexFiles = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path f : files) {
         String fileName = f.getFileName().toString();
@@ -185,10 +187,25 @@ public final class PartitionLog {
           Files.deleteIfExists(f);
         } else if (fileName.endsWith(".log") && fileName.length() == 24) {
           bases.add(Long.parseLong(fileName.substring(0, 20)));
+        } else if (fileName.endsWith(".index") || fileName.endsWith(".timeindex")) {
+          indexFiles.add(f);
         }
       }
     }
     bases.sort(null);
+    // A segment is deleted records file first, index files after: a crash in between (retention,
+    // compaction emptying a segment) leaves index files of no segment. Finish the deletion.
+    Set<String> segmentStems = new HashSet<>();
+    for (long base : bases) {
+      segmentStems.add(Segment.fileStem(base));
+    }
+    for (Path f : indexFiles) {
+      String fileName = f.getFileName().toString();
+      if (!segmentStems.contains(fileName.substring(0, fileName.indexOf('.')))) {
+        LOG.info("{}: removing {}, whose segment no longer exists", name, f.getFileName());
+        Files.deleteIfExists(f);
+      }
+    }
     long persistedStart = readLogStartOffset();
     logStartOffset = Math.max(0, persistedStart);
     for (long base : bases) {

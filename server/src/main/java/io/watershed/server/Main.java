@@ -39,9 +39,18 @@ public final class Main implements Callable<Integer> {
   /** When the JVM reached this class, for the "started in" log line. */
   static final long START_NANOS = System.nanoTime();
 
+  private static final String NETTY_JFR = "io.netty.jfr.enabled";
+
   @Spec CommandSpec spec;
 
   public static void main(String[] args) {
+    // Netty 4.2 reports its buffer allocators' work as JFR events when the JDK has JFR. Defining
+    // those event classes costs a few hundred milliseconds at the first buffer allocated, i.e. on
+    // the first request a client sends after start-up, and a broker needs no such events.
+    // -Dio.netty.jfr.enabled=true brings them back.
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
+    }
     System.exit(run(args));
   }
 

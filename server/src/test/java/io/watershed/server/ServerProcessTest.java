@@ -30,6 +30,10 @@ class ServerProcessTest {
     processes.forEach(Process::destroyForcibly);
   }
 
+  /**
+   * Launches {@code watershed ARGS} with every listener but HTTP on a free port (the tests set the
+   * HTTP port themselves), so that a server already running on a default port cannot interfere.
+   */
   private Process launch(Path log, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -38,6 +42,9 @@ class ServerProcessTest {
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());
     command.addAll(List.of(args));
+    for (String door : List.of("kafka", "eventstore", "kinesis", "pulsar")) {
+      command.addAll(List.of("--" + door + "-port", "0"));
+    }
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().keySet().removeIf(name -> name.startsWith("WATERSHED_"));
@@ -88,6 +95,7 @@ class ServerProcessTest {
     String output = read(log);
     assertThat(server.exitValue()).as("exit code; log:%n%s", output).isZero();
     assertThat(output).contains("HTTP listening on 127.0.0.1:" + httpPort).contains("stopped in");
+    assertThat(data.resolve("log").resolve(".clean-shutdown")).as("clean-shutdown marker").exists();
   }
 
   @Test

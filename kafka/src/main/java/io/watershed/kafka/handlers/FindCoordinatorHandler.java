@@ -17,8 +17,11 @@ import org.apache.kafka.common.requests.FindCoordinatorResponse;
 /**
  * FindCoordinator, one key (v0-3) or a batch (v4+): this node coordinates every group. There is no
  * transaction coordinator (transactions are not supported): transactional ids get
- * COORDINATOR_NOT_AVAILABLE; share groups and unknown key types get INVALID_REQUEST, as Kafka
- * answers when share groups are off.
+ * TRANSACTIONAL_ID_AUTHORIZATION_FAILED, which Kafka answers for a transactional id the client may
+ * not use and which clients treat as fatal, so {@code initTransactions()} fails at once with a
+ * clear error instead of retrying a coordinator that never appears (COORDINATOR_NOT_AVAILABLE is
+ * retriable: the Java producer would wait out {@code max.block.ms}). Share groups and unknown key
+ * types get INVALID_REQUEST, as Kafka answers when share groups are off.
  */
 final class FindCoordinatorHandler implements ApiHandler {
   private static final byte GROUP = 0;
@@ -58,7 +61,7 @@ final class FindCoordinatorHandler implements ApiHandler {
     Errors error =
         switch (keyType) {
           case GROUP -> Errors.NONE;
-          case TRANSACTION -> Errors.COORDINATOR_NOT_AVAILABLE;
+          case TRANSACTION -> Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
           default -> Errors.INVALID_REQUEST;
         };
     Node node = error == Errors.NONE ? broker.node() : Node.noNode();

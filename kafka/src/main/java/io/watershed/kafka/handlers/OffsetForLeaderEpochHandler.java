@@ -20,7 +20,8 @@ import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
 /**
  * OffsetForLeaderEpoch, used by consumers to validate their position after a leader change. One
  * node means one leader epoch, 0, for the whole log: its end offset is the log end offset. A
- * request for a later epoch than 0 is fenced as Kafka fences unknown future epochs.
+ * request whose current epoch is later than 0 is fenced as Kafka fences unknown future epochs;
+ * asking for the end of an epoch later than 0 gets Kafka's undefined answer (epoch and offset -1).
  */
 final class OffsetForLeaderEpochHandler implements ApiHandler {
   private final KafkaBroker broker;
@@ -51,6 +52,9 @@ final class OffsetForLeaderEpochHandler implements ApiHandler {
           e.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         } else if (p.currentLeaderEpoch() > 0) {
           e.setErrorCode(Errors.UNKNOWN_LEADER_EPOCH.code());
+        } else if (p.leaderEpoch() > 0) {
+          // An epoch after the only one there has been: Kafka answers "undefined" (-1, -1).
+          e.setErrorCode(Errors.NONE.code());
         } else {
           e.setLeaderEpoch(0).setEndOffset(log.get().logEndOffset());
         }

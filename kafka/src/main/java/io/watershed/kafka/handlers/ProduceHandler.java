@@ -3,6 +3,7 @@ package io.watershed.kafka.handlers;
 import io.watershed.core.metadata.TopicMetadata;
 import io.watershed.core.topic.TopicStore;
 import io.watershed.kafka.ApiHandler;
+import io.watershed.kafka.CloseConnection;
 import io.watershed.kafka.KafkaBroker;
 import io.watershed.kafka.KafkaErrors;
 import io.watershed.kafka.KafkaRequest;
@@ -33,11 +34,14 @@ import org.apache.kafka.common.requests.ProduceResponse;
  * validates it, assigns offsets, and deduplicates idempotent producers' retries.
  *
  * <ul>
- *   <li>{@code acks=0}: no response; {@code acks=1}: answered once written; {@code acks=all}:
- *       answered once durable under {@code log.flush}.
+ *   <li>{@code acks=0}: no response, but when a partition failed the connection is closed, as Kafka
+ *       closes it, so that the client refreshes its metadata; {@code acks=1}: answered once
+ *       written; {@code acks=all}: answered once durable under {@code log.flush}.
  *   <li>Errors per partition, with Kafka's codes: unknown topics, corrupt batches, too large, bad
  *       timestamps, out-of-order sequences, stale producer epochs, storage failures.
  *   <li>Transactions are not supported: transactional batches are refused.
+ *   <li>{@code acks} other than 0, 1 and -1: every partition gets INVALID_REQUIRED_ACKS, as from
+ *       Kafka, and nothing is written.
  * </ul>
  */
 final class ProduceHandler implements ApiHandler {
@@ -61,6 +65,9 @@ final class ProduceHandler implements ApiHandler {
     ProduceRequest produce = request.body(ProduceRequest.class);
     ProduceRequestData req = produce.data();
     short version = request.version();
+    if (req.acks() != 0 && req.acks() != 1 && req.acks() != -1) {
+      return CompletableFuture.completedFuture(refuseAll(req, Errors.INVALID_REQUIRED_ACKS));
+    }
     AppendOptions acks = req.acks() == -1 ? AppendOptions.DURABLE : AppendOptions.WRITTEN;
     TopicProduceResponseCollection topics = new TopicProduceResponseCollection();
     List<CompletableFuture<?>> appends = new ArrayList<>();
@@ -118,11 +125,51 @@ final class ProduceHandler implements ApiHandler {
     }
     return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new))
         .thenApply(
-            ignored ->
-                req.acks() == 0
-                    ? null
-                    : new ProduceResponse(
-                        new ProduceResponseData().setResponses(topics).setThrottleTimeMs(0)));
+            ignored -> {
+              if (req.acks() != 0) {
+                return new ProduceResponse(
+                    new ProduceResponseData().setResponses(topics).setThrottleTimeMs(0));
+              }
+              String failed = failures(topics);
+              if (!failed.isEmpty()) {
+                throw new CloseConnection("acks=0 produce failed: " + failed);
+              }
+              return null;
+            });
+  }
+
+  /** "topic-partition: ERROR" for every partition that failed, or "" when none did. */
+  private static String failures(TopicProduceResponseCollection topics) {
+    StringBuilder out = new StringBuilder();
+    for (TopicProduceResponse t : topics) {
+      for (PartitionProduceResponse p : t.partitionResponses()) {
+        if (p.errorCode() != Errors.NONE.code()) {
+          out.append(out.isEmpty() ? "" : ", ")
+              .append(t.name())
+              .append('-')
+              .append(p.index())
+              .append(": ")
+              .append(Errors.forCode(p.errorCode()));
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  /** A response failing every partition of {@code req} with {@code error}; nothing is written. */
+  private static ProduceResponse refuseAll(ProduceRequestData req, Errors error) {
+    TopicProduceResponseCollection topics = new TopicProduceResponseCollection();
+    for (TopicProduceData td : req.topicData()) {
+      TopicProduceResponse tr =
+          new TopicProduceResponse().setName(td.name()).setTopicId(td.topicId());
+      topics.add(tr);
+      for (PartitionProduceData pd : td.partitionData()) {
+        PartitionProduceResponse pr = new PartitionProduceResponse().setIndex(pd.index());
+        fail(pr, error, null);
+        tr.partitionResponses().add(pr);
+      }
+    }
+    return new ProduceResponse(new ProduceResponseData().setResponses(topics).setThrottleTimeMs(0));
   }
 
   private static void succeed(PartitionProduceResponse pr, AppendResult r) {
