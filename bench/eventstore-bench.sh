@@ -44,7 +44,7 @@ if [ ! -f "$LIB/.complete" ]; then
   ./mvnw -q -B -f bench/eventstore/pom.xml dependency:copy-dependencies -DoutputDirectory="$LIB"
   touch "$LIB/.complete"
 fi
-./mvnw -q -B -DskipTests install -pl server -am
+./mvnw -q -B -DskipTests package -pl server -am
 bin/watershed version >/dev/null
 
 PID=""
