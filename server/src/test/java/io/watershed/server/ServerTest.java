@@ -92,6 +92,6 @@ class ServerTest {
     Server server = Server.assemble(config());
     assertThat(server.services())
         .extracting(Service::name)
-        .containsExactly("http", "storage", "kafka", "eventstore");
+        .containsExactly("http", "storage", "kafka", "kinesis", "eventstore");
   }
 }
