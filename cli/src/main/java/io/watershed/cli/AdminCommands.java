@@ -14,6 +14,7 @@ public final class AdminCommands {
             TopicsCommand::new,
             GroupsCommand::new,
             StreamsCommand::new,
+            KinesisCommand::new,
             ConfigCommand::new,
             ProduceCommand::new,
             ConsumeCommand::new);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kurrent.dbclient.CreatePersistentSubscriptionToStreamOptions;
 import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,18 +30,23 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /**
  * The web console in headless Chromium (Debian's {@code chromium} and {@code chromium-driver},
  * which {@code .ci/run} installs): create a topic, produce to it with a Kafka client, find the
  * records in the message browser, watch the throughput chart move and a consumer group's lag fall
- * to zero. Takes a screenshot of each page into {@code target/console-screenshots/} (the README's
- * pictures in {@code docs/console/} come from there).
+ * to zero, see event-store streams and subscriptions, and watch a Kinesis stream's shard lineage
+ * picture follow a split and a merge. Takes a screenshot of each page into {@code
+ * target/console-screenshots/} (the README's pictures in {@code docs/console/} come from there).
  */
 class ConsoleBrowserTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path DRIVER = Path.of("/usr/bin/chromedriver");
   static final String TOPIC = "browser-orders";
+  static final String KINESIS_STREAM = "browser-clicks";
 
   @TempDir Path dir;
 
@@ -194,10 +200,78 @@ class ConsoleBrowserTest {
         browser.get(base + "#/subscriptions");
         wait.until(d -> d.findElement(By.id("subscriptions-table")).getText().contains("checkout"));
         screenshot(browser, shots.resolve("subscriptions.png"));
+
+        // A Kinesis stream: its lineage picture follows a split and a merge made with the SDK.
+        try (KinesisClient kinesis = KinesisClients.sync(server, true)) {
+          kinesis.createStream(b -> b.streamName(KINESIS_STREAM).shardCount(2));
+          putRecords(kinesis, 200);
+          browser.get(base + "#/kinesis");
+          wait.until(
+              d ->
+                  !d.findElements(By.cssSelector("tr[data-stream='" + KINESIS_STREAM + "']"))
+                      .isEmpty());
+          browser.get(base + "#/kinesis/" + KINESIS_STREAM);
+          wait.until(d -> d.findElements(By.cssSelector("svg#lineage g.shard")).size() == 2);
+          kinesis.splitShard(
+              b ->
+                  b.streamName(KINESIS_STREAM)
+                      .shardToSplit("shardId-000000000000")
+                      .newStartingHashKey(BigInteger.ONE.shiftLeft(126).toString()));
+          kinesis.mergeShards(
+              b ->
+                  b.streamName(KINESIS_STREAM)
+                      .shardToMerge("shardId-000000000003")
+                      .adjacentShardToMerge("shardId-000000000001"));
+          putRecords(kinesis, 100);
+          wait.until(d -> d.findElements(By.cssSelector("svg#lineage g.shard")).size() == 5);
+          assertThat(
+                  browser.findElements(By.cssSelector("svg#lineage g.shard[data-state='CLOSED']")))
+              .hasSize(3);
+          assertThat(browser.findElements(By.cssSelector("svg#lineage path.edge"))).hasSize(4);
+          assertThat(
+                  browser
+                      .findElement(
+                          By.cssSelector("svg#lineage g[data-shard='shardId-000000000004']"))
+                      .getDomAttribute("data-depth"))
+              .isEqualTo("2");
+          assertThat(
+                  browser.findElements(
+                      By.cssSelector(
+                          "svg#lineage path.edge[data-from='shardId-000000000001']"
+                              + "[data-to='shardId-000000000004']")))
+              .hasSize(1);
+          assertThat(browser.findElement(By.id("shards-table")).getText())
+              .contains("shardId-000000000004");
+          screenshot(browser, shots.resolve("kinesis-stream.png"));
+          browser.get(base + "#/kinesis");
+          wait.until(
+              d ->
+                  d.findElement(By.cssSelector("tr[data-stream='" + KINESIS_STREAM + "']"))
+                      .getText()
+                      .contains("2 3 24 h 300"));
+          screenshot(browser, shots.resolve("kinesis.png"));
+        }
       } finally {
         browser.quit();
       }
     }
+  }
+
+  /** Puts {@code count} JSON records over 40 partition keys with PutRecords. */
+  private static void putRecords(KinesisClient kinesis, int count) {
+    List<PutRecordsRequestEntry> entries = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      entries.add(
+          PutRecordsRequestEntry.builder()
+              .partitionKey("user-" + (i % 40))
+              .data(SdkBytes.fromUtf8String("{\"click\": " + i + "}"))
+              .build());
+    }
+    assertThat(
+            kinesis
+                .putRecords(b -> b.streamName(KINESIS_STREAM).records(entries))
+                .failedRecordCount())
+        .isZero();
   }
 
   /**

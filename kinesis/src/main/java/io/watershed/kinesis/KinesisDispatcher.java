@@ -38,6 +38,9 @@ public final class KinesisDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(KinesisDispatcher.class);
   static final String TARGET_PREFIX = "Kinesis_20131202.";
 
+  /** What {@link #operationOf} calls a request that names no operation served here. */
+  public static final String UNKNOWN_OPERATION = "Unknown";
+
   private final Map<String, OperationHandler> handlers = new HashMap<>();
   private final Map<String, StreamingOperation> streaming = new HashMap<>();
   private final SigV4 signatures;
@@ -149,6 +152,24 @@ public final class KinesisDispatcher {
             new ByteBufInputStream(request.content().duplicate()),
             request.content().readableBytes());
     return new KinesisRequest(operation, body, encoding, replies);
+  }
+
+  /**
+   * The operation a request names, for metrics: the handler's own constant name, or {@code Unknown}
+   * when the target is missing or names no operation (so no client can grow the label set).
+   */
+  public String operationOf(FullHttpRequest request) {
+    String target = request.headers().get("X-Amz-Target");
+    if (target == null || !target.startsWith(TARGET_PREFIX)) {
+      return UNKNOWN_OPERATION;
+    }
+    String name = target.substring(TARGET_PREFIX.length());
+    OperationHandler h = handlers.get(name);
+    if (h != null) {
+      return h.operation();
+    }
+    StreamingOperation s = streaming.get(name);
+    return s != null ? s.operation() : UNKNOWN_OPERATION;
   }
 
   /** Whether the request names an operation answered with an event stream ({@link #openStream}). */

@@ -27,6 +27,7 @@ import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.AsciiString;
+import io.watershed.core.metrics.RequestObserver;
 import io.watershed.core.topic.TopicStore;
 import io.watershed.kinesis.catalog.KinesisCatalog;
 import io.watershed.kinesis.handlers.KinesisOperations;
@@ -60,10 +61,13 @@ public final class KinesisFrontDoor implements AutoCloseable {
   private final LongSupplier clock;
   private ExecutorService io;
   private KinesisContext context;
+  private volatile KinesisView view;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private Channel server;
   private KinesisDispatcher dispatcher;
+  private final AtomicInteger connections = new AtomicInteger();
+  private volatile RequestObserver requestObserver = RequestObserver.NONE;
 
   /**
    * @param settings listener settings
@@ -81,6 +85,21 @@ public final class KinesisFrontDoor implements AutoCloseable {
     this.topics = topics;
     this.dataDir = dataDir;
     this.clock = clock;
+  }
+
+  /** Told about every answered request (for metrics); set before {@link #start()}. */
+  public void observeRequests(RequestObserver observer) {
+    this.requestObserver = observer;
+  }
+
+  /** Client connections open now (an HTTP/2 connection counts once, whatever its streams). */
+  public int openConnections() {
+    return connections.get();
+  }
+
+  /** The streams, read-only, for operators; once started. */
+  public KinesisView view() {
+    return view;
   }
 
   /** The shared state of the handlers, once started. */
@@ -105,6 +124,7 @@ public final class KinesisFrontDoor implements AutoCloseable {
     KinesisCatalog catalog = KinesisCatalog.open(dataDir.resolve("kinesis"));
     context = new KinesisContext(settings, topics, catalog, io, clock);
     CatalogRecovery.recover(context);
+    view = new KinesisView(context);
     KinesisDispatcher dispatcher =
         new KinesisDispatcher(
             KinesisOperations.all(context),
@@ -124,6 +144,7 @@ public final class KinesisFrontDoor implements AutoCloseable {
             Runtime.getRuntime().availableProcessors(),
             epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     int maxBytes = settings.maxRequestBytes();
+    RequestObserver observer = requestObserver;
     ChannelInitializer<Http2StreamChannel> streamInit =
         new ChannelInitializer<>() {
           @Override
@@ -131,7 +152,7 @@ public final class KinesisFrontDoor implements AutoCloseable {
             ch.pipeline()
                 .addLast(new Http2StreamFrameToHttpObjectCodec(true))
                 .addLast(new HttpObjectAggregator(maxBytes))
-                .addLast(new KinesisHttpHandler(dispatcher, true));
+                .addLast(new KinesisHttpHandler(dispatcher, true, observer));
           }
         };
     ServerBootstrap b =
@@ -145,6 +166,8 @@ public final class KinesisFrontDoor implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    connections.incrementAndGet();
+                    ch.closeFuture().addListener(f -> connections.decrementAndGet());
                     HttpServerCodec codec = new HttpServerCodec();
                     HttpServerUpgradeHandler upgrade =
                         new HttpServerUpgradeHandler(
@@ -169,7 +192,7 @@ public final class KinesisFrontDoor implements AutoCloseable {
                     ChannelPipeline p = ch.pipeline();
                     p.addLast(
                         new CleartextHttp2ServerUpgradeHandler(codec, upgrade, priorKnowledge));
-                    p.addLast(new Http1Installer(dispatcher, maxBytes));
+                    p.addLast(new Http1Installer(dispatcher, maxBytes, observer));
                   }
                 });
     server = b.bind(new InetSocketAddress(settings.bindHost(), settings.port())).sync().channel();
@@ -187,17 +210,19 @@ public final class KinesisFrontDoor implements AutoCloseable {
   private static final class Http1Installer extends SimpleChannelInboundHandler<HttpMessage> {
     private final KinesisDispatcher dispatcher;
     private final int maxBytes;
+    private final RequestObserver observer;
 
-    Http1Installer(KinesisDispatcher dispatcher, int maxBytes) {
+    Http1Installer(KinesisDispatcher dispatcher, int maxBytes, RequestObserver observer) {
       super(false);
       this.dispatcher = dispatcher;
       this.maxBytes = maxBytes;
+      this.observer = observer;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpMessage msg) {
       ChannelPipeline p = ctx.pipeline();
-      p.addAfter(ctx.name(), null, new KinesisHttpHandler(dispatcher, false));
+      p.addAfter(ctx.name(), null, new KinesisHttpHandler(dispatcher, false, observer));
       p.replace(this, null, new HttpObjectAggregator(maxBytes));
       ctx.fireChannelRead(msg);
     }

@@ -8,7 +8,9 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.watershed.core.metrics.RequestObserver;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -24,8 +26,16 @@ import org.slf4j.LoggerFactory;
 final class KinesisHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(KinesisHttpHandler.class);
 
-  /** A response ready to be written: a whole one, or an event stream to start. */
-  private record Ready(FullHttpResponse response, EventStream stream, boolean keepAlive) {
+  /**
+   * A response ready to be written: a whole one, or an event stream to start; with the operation
+   * and the time its request arrived, for the request observer.
+   */
+  private record Ready(
+      FullHttpResponse response,
+      EventStream stream,
+      boolean keepAlive,
+      String operation,
+      long receivedNanos) {
     void release() {
       if (response != null) {
         response.release();
@@ -35,6 +45,7 @@ final class KinesisHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   private final KinesisDispatcher dispatcher;
   private final boolean http2;
+  private final RequestObserver observer;
   private final Map<Long, Ready> ready = new HashMap<>();
   private long nextSeq;
   private long nextToWrite;
@@ -43,16 +54,20 @@ final class KinesisHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   /**
    * @param http2 whether this handler serves one HTTP/2 stream rather than an HTTP/1.1 connection
+   * @param observer told about every answered request (a subscription once it has ended)
    */
-  KinesisHttpHandler(KinesisDispatcher dispatcher, boolean http2) {
+  KinesisHttpHandler(KinesisDispatcher dispatcher, boolean http2, RequestObserver observer) {
     this.dispatcher = dispatcher;
     this.http2 = http2;
+    this.observer = observer;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    long received = System.nanoTime();
     long seq = nextSeq++;
     boolean keepAlive = HttpUtil.isKeepAlive(request);
+    String operation = dispatcher.operationOf(request);
     if (dispatcher.isStreaming(request)) {
       dispatcher
           .openStream(request)
@@ -62,14 +77,25 @@ final class KinesisHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                       ctx,
                       () ->
                           complete(
-                              ctx, seq, new Ready(opened.error(), opened.stream(), keepAlive))));
+                              ctx,
+                              seq,
+                              new Ready(
+                                  opened.error(),
+                                  opened.stream(),
+                                  keepAlive,
+                                  operation,
+                                  received))));
       return;
     }
     dispatcher
         .dispatch(request, ctx.executor())
         .whenComplete(
             (response, err) ->
-                onLoop(ctx, () -> complete(ctx, seq, new Ready(response, null, keepAlive))));
+                onLoop(
+                    ctx,
+                    () ->
+                        complete(
+                            ctx, seq, new Ready(response, null, keepAlive, operation, received))));
   }
 
   private static void onLoop(ChannelHandlerContext ctx, Runnable r) {
@@ -90,7 +116,13 @@ final class KinesisHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
       Ready r = ready.remove(nextToWrite++);
       if (r.stream() != null) {
         startStream(ctx, r);
-      } else if (!r.keepAlive()) {
+        continue;
+      }
+      observer.completed(
+          r.operation(),
+          System.nanoTime() - r.receivedNanos(),
+          r.response().status().code() != HttpResponseStatus.OK.code());
+      if (!r.keepAlive()) {
         r.response().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         closing = true;
         ctx.writeAndFlush(r.response()).addListener(ChannelFutureListener.CLOSE);
@@ -118,6 +150,8 @@ final class KinesisHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                 onLoop(
                     ctx,
                     () -> {
+                      observer.completed(
+                          r.operation(), System.nanoTime() - r.receivedNanos(), false);
                       streaming = false;
                       if (!r.keepAlive()) {
                         closing = true;

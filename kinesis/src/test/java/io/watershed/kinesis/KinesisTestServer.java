@@ -1,5 +1,6 @@
 package io.watershed.kinesis;
 
+import io.watershed.core.metrics.RequestObserver;
 import io.watershed.core.topic.TopicStore;
 import io.watershed.log.LogManagerConfig;
 import java.net.URI;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 final class KinesisTestServer implements AutoCloseable {
   private final Path dataDir;
   private final KinesisConfig config;
+  private final RequestObserver observer;
   private final AtomicLong skew = new AtomicLong();
   private TopicStore topics;
   private KinesisFrontDoor door;
@@ -31,8 +33,14 @@ final class KinesisTestServer implements AutoCloseable {
   }
 
   KinesisTestServer(Path dataDir, KinesisConfig config) throws Exception {
+    this(dataDir, config, RequestObserver.NONE);
+  }
+
+  /** With {@code observer} told about every answered request. */
+  KinesisTestServer(Path dataDir, KinesisConfig config, RequestObserver observer) throws Exception {
     this.dataDir = dataDir;
     this.config = config;
+    this.observer = observer;
     start();
   }
 
@@ -41,6 +49,7 @@ final class KinesisTestServer implements AutoCloseable {
     door =
         new KinesisFrontDoor(
             config, topics, dataDir, () -> System.currentTimeMillis() + skew.get());
+    door.observeRequests(observer);
     door.start();
   }
 

@@ -912,8 +912,7 @@ public final class PartitionLog {
     try {
       long started = System.nanoTime();
       seg.force();
-      ctx.stats().fsyncs.increment();
-      ctx.stats().fsyncNanos.add(System.nanoTime() - started);
+      ctx.stats().fsynced(System.nanoTime() - started);
     } catch (SegmentRetiredException e) {
       // Deleted by retention after it was written: nothing left to make durable.
     }

@@ -63,7 +63,7 @@ public final class Server {
     Metrics metrics = new Metrics();
     StorageService storage = new StorageService(config);
     KafkaService kafka = new KafkaService(config, storage, metrics.door("kafka"));
-    KinesisService kinesis = new KinesisService(config, storage);
+    KinesisService kinesis = new KinesisService(config, storage, metrics.door("kinesis"));
     EventStoreService eventStore =
         new EventStoreService(config, storage, metrics.door("eventstore"));
     HttpService http = new HttpService(config.bindHost(), config.httpPort());
@@ -74,6 +74,8 @@ public final class Server {
     Map<String, IntSupplier> connections = new LinkedHashMap<>();
     connections.put(
         "kafka", () -> kafka.door() == null ? -1 : kafka.door().broker().openConnections());
+    connections.put(
+        "kinesis", () -> kinesis.door() == null ? -1 : kinesis.door().openConnections());
     connections.put(
         "eventstore", () -> eventStore.door() == null ? -1 : eventStore.door().openConnections());
     metrics.bind(
@@ -91,7 +93,7 @@ public final class Server {
         .get("/metrics", new MetricsHandler(metrics, blocking));
     AdminApi.register(
         http.routes(),
-        new AdminContext(storage, kafka, eventStore, server::isReady),
+        new AdminContext(storage, kafka, eventStore, kinesis, server::isReady),
         config,
         metrics,
         blocking,

@@ -19,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>NextShardIterator continues after the last record returned; at the end of a closed shard it is
  * absent and ChildShards name the shards that took over its hash keys. MillisBehindLatest is 0 at
- * the log end, else how old the last record returned is.
+ * the log end, else how old the last record returned is. The records returned, with their data and
+ * partition-key bytes, count as the partition's traffic out, as a Kafka fetch's do.
  */
 final class GetRecordsHandler implements OperationHandler {
   static final int MAX_BYTES = 10 * 1024 * 1024;
@@ -73,6 +74,7 @@ final class GetRecordsHandler implements OperationHandler {
     ShardReader.Batch batch = ShardReader.read(log, shard, from, limit, MAX_BYTES);
     ctx.markOpened(log);
     ctx.limits().readDone(s.name(), shard.partition(), batch.bytes());
+    log.traffic().delivered(batch.records().size(), batch.bytes());
     ObjectNode out = req.newObject();
     out.putPOJO("Records", ShardReader.records(req.encoding(), shard.partition(), batch.records()));
     long now = ctx.now();

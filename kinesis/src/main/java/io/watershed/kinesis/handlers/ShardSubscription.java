@@ -159,6 +159,7 @@ final class ShardSubscription implements EventStream {
       }
       next = b.next();
       lastEventMillis = now;
+      log.traffic().delivered(b.records().size(), b.bytes());
       ChannelFuture written = write(frame("event", "SubscribeToShardEvent", event(s, shard, b)));
       if (b.atShardEnd()) {
         written.addListener(f -> end());

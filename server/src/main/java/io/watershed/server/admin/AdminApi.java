@@ -10,9 +10,9 @@ import java.util.function.Supplier;
 
 /**
  * The admin API under {@code /api/v1/}: JSON over HTTP for topics, records, consumer groups,
- * event-store streams and persistent subscriptions, the cluster, its configuration and running
- * totals, the Kinesis seam and the OpenAPI document that describes all of it. The console and the
- * CLI use only this.
+ * event-store streams and persistent subscriptions, Kinesis streams with their shard lineage and
+ * consumers, the cluster, its configuration and running totals, and the OpenAPI document that
+ * describes all of it. The console and the CLI use only this.
  *
  * <p>Limits: request bodies up to {@link io.watershed.server.http.HttpService#MAX_REQUEST_BYTES};
  * at most {@link RecordsApi#MAX_LIMIT} records and {@link RecordsApi#MAX_READ_BYTES} bytes of
@@ -47,7 +47,7 @@ public final class AdminApi {
     new StreamsApi(ctx).register(routes, h);
     new SubscriptionsApi(ctx).register(routes, h);
     new ClusterApi(ctx, config, metrics, ports, connections).register(routes, h);
-    new KinesisApi().register(routes);
+    new KinesisApi(ctx).register(routes, h);
     new OpenApi().register(routes);
   }
 }

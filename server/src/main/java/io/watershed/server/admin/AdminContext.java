@@ -4,8 +4,11 @@ import io.watershed.core.stream.IndexedEventStore;
 import io.watershed.core.stream.PersistentSubscriptions;
 import io.watershed.core.topic.TopicStore;
 import io.watershed.kafka.group.GroupCoordinator;
+import io.watershed.kinesis.KinesisFrontDoor;
+import io.watershed.kinesis.KinesisView;
 import io.watershed.server.eventstore.EventStoreService;
 import io.watershed.server.kafka.KafkaService;
+import io.watershed.server.kinesis.KinesisService;
 import io.watershed.server.storage.StorageService;
 import java.util.function.BooleanSupplier;
 
@@ -17,6 +20,7 @@ public record AdminContext(
     StorageService storage,
     KafkaService kafka,
     EventStoreService eventStore,
+    KinesisService kinesis,
     BooleanSupplier ready) {
 
   TopicStore topics() {
@@ -28,6 +32,15 @@ public record AdminContext(
       throw ApiException.unavailable("the Kafka door is not started");
     }
     return kafka.door().groups();
+  }
+
+  KinesisView kinesisStreams() {
+    KinesisFrontDoor door = kinesis.door();
+    KinesisView view = door == null ? null : door.view();
+    if (view == null) {
+      throw ApiException.unavailable("the Kinesis door is not started");
+    }
+    return view;
   }
 
   IndexedEventStore events() {

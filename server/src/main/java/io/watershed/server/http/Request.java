@@ -5,6 +5,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +17,8 @@ import java.util.Map;
  * @param path the decoded path
  * @param rawPath the path as sent, still percent-encoded; the router splits it into segments before
  *     decoding them, so that a stream name may hold an encoded {@code /}
- * @param pathParams the values of the route template's {@code {name}} segments, decoded
+ * @param pathParams the values of the route template's {@code {name}} segments, decoded, in the
+ *     template's order
  */
 public record Request(
     HttpMethod method,
@@ -41,7 +44,7 @@ public record Request(
   }
 
   Request withPathParams(Map<String, String> params) {
-    // In template order (Map.copyOf's order is random from one JVM to the next).
+    // In the template's order (Map.copyOf would iterate in an order that changes between runs).
     return new Request(
         method,
         uri,
@@ -50,7 +53,7 @@ public record Request(
         query,
         headers,
         body,
-        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params)));
+        Collections.unmodifiableMap(new LinkedHashMap<>(params)));
   }
 
   /** A path parameter of the route; the router guarantees those of the template are present. */

@@ -1,5 +1,6 @@
 package io.watershed.server.kinesis;
 
+import io.watershed.core.metrics.RequestObserver;
 import io.watershed.kinesis.KinesisFrontDoor;
 import io.watershed.server.Service;
 import io.watershed.server.config.KinesisSettings;
@@ -14,11 +15,16 @@ import java.util.Map;
 public final class KinesisService implements Service {
   private final ServerConfig config;
   private final StorageService storage;
-  private KinesisFrontDoor door;
+  private final RequestObserver requests;
+  private volatile KinesisFrontDoor door;
 
-  public KinesisService(ServerConfig config, StorageService storage) {
+  /**
+   * @param requests told about every Kinesis request the door answers
+   */
+  public KinesisService(ServerConfig config, StorageService storage, RequestObserver requests) {
     this.config = config;
     this.storage = storage;
+    this.requests = requests;
   }
 
   @Override
@@ -34,6 +40,7 @@ public final class KinesisService implements Service {
                 config.doorSettings("kinesis"), config.bindHost(), config.kinesisPort()),
             storage.topics(),
             config.dataDir());
+    door.observeRequests(requests);
     try {
       door.start();
     } catch (Exception e) {

@@ -8,14 +8,19 @@ import io.watershed.core.topic.TopicStore;
 import io.watershed.log.LogStats;
 import io.watershed.log.PartitionLog;
 import io.watershed.log.PartitionTraffic;
+import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
  * The log engine's figures, read at scrape time from counters the engine keeps anyway: per
  * partition records and bytes in and out, log size, segments and offsets; engine-wide appends,
- * writes, fsyncs and their time, segment rolls, deletions and compactions, storage failures.
+ * writes, fsyncs, their time and a histogram of their durations, segment rolls, deletions and
+ * compactions, storage failures.
  */
 final class StorageCollector implements MultiCollector {
+  private static final double[] FSYNC_BOUNDS_SECONDS =
+      Arrays.stream(LogStats.fsyncBucketBoundsNanos()).mapToDouble(n -> n / 1e9).toArray();
+
   private final Supplier<TopicStore> topics;
 
   /**
@@ -59,6 +64,12 @@ final class StorageCollector implements MultiCollector {
         .counter("watershed_log_writes", null, e.writes(), none)
         .counter("watershed_log_fsyncs", null, e.fsyncs(), none)
         .counter("watershed_log_fsync_seconds", null, e.fsyncNanos() / 1e9, none)
+        .histogram(
+            "watershed_log_fsync_duration_seconds",
+            "Time of each fsync (fdatasync) of a segment file.",
+            FSYNC_BOUNDS_SECONDS,
+            e.fsyncBuckets(),
+            e.fsyncNanos() / 1e9)
         .counter("watershed_log_segments_rolled", null, e.segmentsRolled(), none)
         .counter("watershed_log_segments_deleted", null, e.segmentsDeleted(), none)
         .counter("watershed_log_segments_compacted", null, e.segmentsCompacted(), none)
@@ -87,7 +98,10 @@ final class StorageCollector implements MultiCollector {
         .declare("watershed_log_appended_bytes", "Bytes appended, all partitions.", true)
         .declare("watershed_log_writes", "Write system calls of the partition writers.", true)
         .declare("watershed_log_fsyncs", "fsync (fdatasync) calls on segment files.", true)
-        .declare("watershed_log_fsync_seconds", "Time spent in fsync.", true)
+        .declare(
+            "watershed_log_fsync_seconds",
+            "Time spent in fsync (the _sum of watershed_log_fsync_duration_seconds).",
+            true)
         .declare("watershed_log_segments_rolled", "Segments rolled.", true)
         .declare("watershed_log_segments_deleted", "Segments deleted by retention.", true)
         .declare("watershed_log_segments_compacted", "Segments rewritten by compaction.", true)

@@ -58,4 +58,5 @@ export const api = {
   replayParked: (stream, group) =>
     request('POST', `/eventstore/subscriptions/${seg(stream)}/${seg(group)}/replay-parked`, {}),
   kinesisStreams: () => request('GET', '/kinesis/streams'),
+  kinesisStream: (name) => request('GET', `/kinesis/streams/${seg(name)}`),
 };

@@ -17,8 +17,9 @@ export function html(strings, ...values) {
   }, '');
 }
 
+/** Markup to interpolate as it is; an array of pieces is joined without separators. */
 export function raw(s) {
-  return { __raw: s };
+  return { __raw: Array.isArray(s) ? s.join('') : s };
 }
 
 export function bytes(n) {
