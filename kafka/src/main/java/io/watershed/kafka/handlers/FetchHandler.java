@@ -7,6 +7,7 @@ import io.watershed.kafka.KafkaErrors;
 import io.watershed.kafka.KafkaRequest;
 import io.watershed.kafka.LogSliceRecords;
 import io.watershed.kafka.SliceRecordCount;
+import io.watershed.log.AppendWaiters;
 import io.watershed.log.LogSlice;
 import io.watershed.log.OffsetOutOfRangeException;
 import io.watershed.log.PartitionLog;
@@ -49,9 +50,9 @@ import org.apache.kafka.common.requests.FetchResponse;
 final class FetchHandler implements ApiHandler {
   private final KafkaBroker broker;
   private final FetchSessions sessions;
-  private final FetchWaiters waiters;
+  private final AppendWaiters waiters;
 
-  FetchHandler(KafkaBroker broker, FetchSessions sessions, FetchWaiters waiters) {
+  FetchHandler(KafkaBroker broker, FetchSessions sessions, AppendWaiters waiters) {
     this.broker = broker;
     this.sessions = sessions;
     this.waiters = waiters;

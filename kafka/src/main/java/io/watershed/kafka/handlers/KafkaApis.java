@@ -5,6 +5,7 @@ import io.watershed.kafka.KafkaBroker;
 import io.watershed.kafka.group.GroupCoordinator;
 import io.watershed.kafka.group.GroupCoordinatorConfig;
 import io.watershed.kafka.group.StoredGroupPersistence;
+import io.watershed.log.AppendWaiters;
 
 /**
  * The Kafka APIs this broker serves: registers one handler per API and owns the state they share
@@ -18,7 +19,7 @@ public final class KafkaApis implements AutoCloseable {
     this.broker = broker;
     ApiRegistry r = broker.registry();
     FetchSessions sessions = new FetchSessions();
-    FetchWaiters waiters = new FetchWaiters();
+    AppendWaiters waiters = new AppendWaiters();
     r.register(new ApiVersionsHandler(r));
     r.register(new MetadataHandler(broker));
     r.register(new ProduceHandler(broker));

@@ -13,6 +13,7 @@ import io.watershed.kinesis.KinesisContext;
 import io.watershed.kinesis.SequenceNumbers;
 import io.watershed.kinesis.catalog.ShardEntry;
 import io.watershed.kinesis.catalog.StreamEntry;
+import io.watershed.log.AppendWaiters;
 import io.watershed.log.PartitionLog;
 import java.util.LinkedHashMap;
 import java.util.Map;

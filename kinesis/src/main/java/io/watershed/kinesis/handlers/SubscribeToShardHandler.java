@@ -8,6 +8,7 @@ import io.watershed.kinesis.KinesisRequest;
 import io.watershed.kinesis.StreamingOperation;
 import io.watershed.kinesis.catalog.ShardEntry;
 import io.watershed.kinesis.catalog.StreamEntry;
+import io.watershed.log.AppendWaiters;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 

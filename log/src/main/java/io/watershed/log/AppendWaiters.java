@@ -1,27 +1,28 @@
-package io.watershed.kinesis.handlers;
+package io.watershed.log;
 
-import io.watershed.log.PartitionLog;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Readers waiting for records (SubscribeToShard subscriptions that have caught up), by partition.
- * One log listener per partition runs, once, every wake-up registered on it when batches are
- * appended; it runs on the partition's writer thread, so a wake-up must only schedule work.
+ * Readers waiting for the next append to a partition (a Kafka fetch long-polling, a Kinesis
+ * subscription that has caught up), by partition. One log listener per partition runs, once, every
+ * wake-up registered on it when batches are appended; a woken reader registers again if it still
+ * wants more. The wake-ups run on the partition's writer thread, so they must only schedule work.
  */
-final class AppendWaiters {
+public final class AppendWaiters {
   private final ConcurrentHashMap<PartitionLog, Set<Runnable>> waiting = new ConcurrentHashMap<>();
   private final Set<PartitionLog> listening = ConcurrentHashMap.newKeySet();
 
   /** Runs {@code wake} (once) at the next append to {@code log}. */
-  void await(PartitionLog log, Runnable wake) {
+  public void await(PartitionLog log, Runnable wake) {
     if (listening.add(log)) {
       log.addListener((l, end) -> fire(l));
     }
     waiting.computeIfAbsent(log, k -> ConcurrentHashMap.newKeySet()).add(wake);
   }
 
-  void cancel(PartitionLog log, Runnable wake) {
+  /** Forgets {@code wake} if it has not run yet. */
+  public void cancel(PartitionLog log, Runnable wake) {
     Set<Runnable> s = waiting.get(log);
     if (s != null) {
       s.remove(wake);
