@@ -24,8 +24,8 @@ abstract class EventCursor {
    * {@code $all} from {@code position}: forwards, the events at positions ≥ it; backwards, those
    * before it.
    */
-  static EventCursor all(EventStore store, long position, boolean forwards) {
-    return new AllCursor(store, position, forwards);
+  static EventCursor all(EventStore store, long position, boolean forwards, boolean resolveLinks) {
+    return new AllCursor(store, position, forwards, resolveLinks);
   }
 
   private static final class StreamCursor extends EventCursor {
@@ -80,12 +80,14 @@ abstract class EventCursor {
   private static final class AllCursor extends EventCursor {
     private final EventStore store;
     private final boolean forwards;
+    private final boolean resolveLinks;
     private long position;
 
-    AllCursor(EventStore store, long position, boolean forwards) {
+    AllCursor(EventStore store, long position, boolean forwards, boolean resolveLinks) {
       this.store = store;
       this.position = position;
       this.forwards = forwards;
+      this.resolveLinks = resolveLinks;
     }
 
     @Override
@@ -93,7 +95,7 @@ abstract class EventCursor {
       if (!forwards && position <= 0) {
         return List.of();
       }
-      List<ResolvedEvent> page = store.readAll(position, forwards, max);
+      List<ResolvedEvent> page = store.readAll(position, forwards, max, resolveLinks);
       if (!page.isEmpty()) {
         long last = page.get(page.size() - 1).position();
         position = forwards ? last + 1 : last;

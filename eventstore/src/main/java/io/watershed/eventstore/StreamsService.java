@@ -128,7 +128,7 @@ final class StreamsService extends StreamsGrpc.StreamsImplBase {
                   executor,
                   watchers,
                   null,
-                  EventCursor.all(store, from, true),
+                  EventCursor.all(store, from, true, o.getResolveLinks()),
                   filter,
                   interval,
                   uuidAsString)
@@ -145,7 +145,7 @@ final class StreamsService extends StreamsGrpc.StreamsImplBase {
                 out,
                 executor,
                 store,
-                EventCursor.all(store, from, forwards),
+                EventCursor.all(store, from, forwards, o.getResolveLinks()),
                 filter,
                 null,
                 Wire.unsigned(o.getCount()),

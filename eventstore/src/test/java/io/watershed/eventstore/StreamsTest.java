@@ -175,6 +175,57 @@ class StreamsTest {
   }
 
   @Test
+  void linkEventsResolveInStreamAndAllReadsWhenAsked() throws Exception {
+    f.client.appendToStream("target", json("Placed", "{\"n\":7}")).get();
+    EventData link =
+        EventData.builderAsBinary("$>", "0@target".getBytes(StandardCharsets.UTF_8)).build();
+    f.client.appendToStream("pointers", link).get();
+
+    ResolvedEvent viaStream =
+        f.client
+            .readStream("pointers", ReadStreamOptions.get().resolveLinkTos())
+            .get()
+            .getEvents()
+            .get(0);
+    assertThat(viaStream.getEvent().getStreamId()).isEqualTo("target");
+    assertThat(viaStream.getLink().getStreamId()).isEqualTo("pointers");
+
+    List<ResolvedEvent> resolved =
+        f.client.readAll(ReadAllOptions.get().fromStart().resolveLinkTos()).get().getEvents();
+    ResolvedEvent viaAll =
+        resolved.stream()
+            .filter(e -> e.getOriginalEvent().getStreamId().equals("pointers"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(viaAll.getLink()).isNotNull();
+    assertThat(viaAll.getEvent().getStreamId()).isEqualTo("target");
+    assertThat(viaAll.getEvent().getEventType()).isEqualTo("Placed");
+    assertThat(new String(viaAll.getEvent().getEventData(), StandardCharsets.UTF_8))
+        .isEqualTo("{\"n\":7}");
+    assertThat(viaAll.getOriginalEvent().getPosition())
+        .isEqualTo(viaAll.getLink().getPosition())
+        .isNotEqualTo(viaAll.getEvent().getPosition());
+
+    ResolvedEvent bare =
+        f.client.readAll(ReadAllOptions.get().fromStart()).get().getEvents().stream()
+            .filter(e -> e.getOriginalEvent().getStreamId().equals("pointers"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(bare.getLink()).isNull();
+    assertThat(bare.getEvent().getEventType()).isEqualTo("$>");
+
+    List<ResolvedEvent> backwards =
+        f.client
+            .readAll(ReadAllOptions.get().backwards().fromEnd().resolveLinkTos())
+            .get()
+            .getEvents();
+    assertThat(backwards)
+        .filteredOn(e -> e.getOriginalEvent().getStreamId().equals("pointers"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getEvent().getStreamId()).isEqualTo("target"));
+  }
+
+  @Test
   void notFoundDeletedAndTombstoned() throws Exception {
     assertThatThrownBy(() -> f.client.readStream("nothing", ReadStreamOptions.get()).get())
         .cause()

@@ -50,9 +50,19 @@ public interface EventStore extends AutoCloseable {
    * Reads up to {@code maxCount} events of {@code $all}: forwards, those at positions ≥ {@code
    * fromPosition}; backwards, those at positions &lt; {@code fromPosition} ({@link #END}: from the
    * last), newest first. Includes events of every stream, system streams included, except those
-   * hidden by deletion, truncation or tombstones.
+   * hidden by deletion, truncation or tombstones. Link events are returned as they are.
    */
-  List<ResolvedEvent> readAll(long fromPosition, boolean forwards, int maxCount);
+  default List<ResolvedEvent> readAll(long fromPosition, boolean forwards, int maxCount) {
+    return readAll(fromPosition, forwards, maxCount, false);
+  }
+
+  /**
+   * As {@link #readAll(long, boolean, int)}, and with {@code resolveLinks} each link event (type
+   * {@code $>}) whose target can still be read comes with its target, as in {@link #readStream}.
+   * Paging is by the position of the entry read (the link), so a resolved page resumes after it.
+   */
+  List<ResolvedEvent> readAll(
+      long fromPosition, boolean forwards, int maxCount, boolean resolveLinks);
 
   /**
    * Soft-deletes a stream: reads say it is not found, and a later append continues its revisions.

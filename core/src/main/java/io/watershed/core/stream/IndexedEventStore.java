@@ -782,10 +782,7 @@ public final class IndexedEventStore implements EventStore {
           RecordedEvent link = Projections.link(stream, entry.revision(), e);
           out.add(resolveLinks ? new ResolvedEvent(e, link) : new ResolvedEvent(link, null));
         } else if (md.visible(entry.revision(), h.lastRevision(), e.createdMillis(), now)) {
-          out.add(
-              resolveLinks && Projections.LINK_TYPE.equals(e.type())
-                  ? resolveLink(e, now)
-                  : new ResolvedEvent(e, null));
+          out.add(resolved(e, resolveLinks, now));
         }
       }
       StreamIndex.Entry last = entries.get(entries.size() - 1);
@@ -795,7 +792,8 @@ public final class IndexedEventStore implements EventStore {
   }
 
   @Override
-  public List<ResolvedEvent> readAll(long fromPosition, boolean forwards, int maxCount) {
+  public List<ResolvedEvent> readAll(
+      long fromPosition, boolean forwards, int maxCount, boolean resolveLinks) {
     long end = endPosition;
     long start = log.logStartOffset();
     Map<String, Visibility> seen = new HashMap<>();
@@ -808,7 +806,7 @@ public final class IndexedEventStore implements EventStore {
         long next = readLog(pos, end, page, maxCount - out.size());
         for (RecordedEvent e : page) {
           if (out.size() < maxCount && visible(e, seen, now)) {
-            out.add(new ResolvedEvent(e, null));
+            out.add(resolved(e, resolveLinks, now));
           }
         }
         if (next <= pos) {
@@ -833,12 +831,19 @@ public final class IndexedEventStore implements EventStore {
       Collections.reverse(window);
       for (RecordedEvent e : window) {
         if (out.size() < maxCount && visible(e, seen, now)) {
-          out.add(new ResolvedEvent(e, null));
+          out.add(resolved(e, resolveLinks, now));
         }
       }
       to = from;
     }
     return out;
+  }
+
+  /** An event read from an ordinary stream or {@code $all}, with its target if it is a link. */
+  private ResolvedEvent resolved(RecordedEvent e, boolean resolveLinks, long now) {
+    return resolveLinks && Projections.LINK_TYPE.equals(e.type())
+        ? resolveLink(e, now)
+        : new ResolvedEvent(e, null);
   }
 
   /**

@@ -349,7 +349,7 @@ public final class PersistentSubscriptions implements AutoCloseable {
 
     private List<ResolvedEvent> readSource(int max) {
       if (stream.equals(ALL)) {
-        return store.readAll(readFrom, true, max);
+        return store.readAll(readFrom, true, max, settings.resolveLinks());
       }
       try {
         return switch (store.readStream(stream, readFrom, true, max, settings.resolveLinks())) {
