@@ -74,17 +74,22 @@ final class ReadCall extends FlowControlledCall<ReadResp> {
       complete();
       return false;
     }
+    long sent = 0;
+    long bytes = 0;
     for (ResolvedEvent e : page) {
       if (filter != null && (remaining <= 0 || !filter.test(e.original()))) {
         continue;
       }
       remaining--;
+      sent++;
+      bytes += e.size();
       long revision = e.original().revision();
       if (firstRevision < 0 || revision < firstRevision) {
         firstRevision = revision;
       }
       out.onNext(Wire.streamsReadResp(e, uuidAsString));
     }
+    store.delivered(sent, bytes);
     if (page.isEmpty()) {
       finish();
       return false;

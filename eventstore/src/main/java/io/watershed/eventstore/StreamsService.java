@@ -90,7 +90,8 @@ final class StreamsService extends StreamsGrpc.StreamsImplBase {
                 case REVISION -> Wire.unsigned(s.getRevision()) + 1;
               };
           EventCursor cursor = EventCursor.stream(store, stream, from, true, o.getResolveLinks());
-          new SubscriptionCall(out, executor, watchers, stream, cursor, null, 1, uuidAsString)
+          new SubscriptionCall(
+                  out, executor, store, watchers, stream, cursor, null, 1, uuidAsString)
               .start();
           return;
         }
@@ -126,6 +127,7 @@ final class StreamsService extends StreamsGrpc.StreamsImplBase {
           new SubscriptionCall(
                   out,
                   executor,
+                  store,
                   watchers,
                   null,
                   EventCursor.all(store, from, true, o.getResolveLinks()),

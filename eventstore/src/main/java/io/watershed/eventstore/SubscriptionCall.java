@@ -3,6 +3,7 @@ package io.watershed.eventstore;
 import io.grpc.stub.StreamObserver;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.ReadResp;
 import io.watershed.core.stream.EventFilter;
+import io.watershed.core.stream.EventStore;
 import io.watershed.core.stream.ResolvedEvent;
 import java.util.List;
 import java.util.UUID;
@@ -23,6 +24,7 @@ import java.util.concurrent.Executor;
  * looked at, so a client can resume after events the filter skipped.
  */
 final class SubscriptionCall extends FlowControlledCall<ReadResp> {
+  private final EventStore store;
   private final StreamWatchers watchers;
   private final String stream;
   private final EventCursor cursor;
@@ -37,6 +39,7 @@ final class SubscriptionCall extends FlowControlledCall<ReadResp> {
   private long lastSeen = -1;
 
   /**
+   * @param store where the events come from, told what was sent
    * @param watchers where the call waits for news of its stream
    * @param stream the stream subscribed to, or null for {@code $all}
    * @param filter for {@code $all}: which events to send, or null for all of them
@@ -45,6 +48,7 @@ final class SubscriptionCall extends FlowControlledCall<ReadResp> {
   SubscriptionCall(
       StreamObserver<ReadResp> out,
       Executor executor,
+      EventStore store,
       StreamWatchers watchers,
       String stream,
       EventCursor cursor,
@@ -52,6 +56,7 @@ final class SubscriptionCall extends FlowControlledCall<ReadResp> {
       int checkpointInterval,
       boolean uuidAsString) {
     super(out, executor);
+    this.store = store;
     this.watchers = watchers;
     this.stream = stream;
     this.cursor = cursor;
@@ -84,15 +89,20 @@ final class SubscriptionCall extends FlowControlledCall<ReadResp> {
       }
       return false;
     }
+    long sent = 0;
+    long bytes = 0;
     for (ResolvedEvent e : page) {
       lastSeen = all ? e.position() : e.original().revision();
       if (filter == null || filter.test(e.original())) {
         out.onNext(Wire.streamsReadResp(e, uuidAsString));
+        sent++;
+        bytes += e.size();
       }
       if (filter != null && ++sinceCheckpoint >= checkpointInterval) {
         checkpoint();
       }
     }
+    store.delivered(sent, bytes);
     return true;
   }
 

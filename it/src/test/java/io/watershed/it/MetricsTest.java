@@ -2,6 +2,10 @@ package io.watershed.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kurrent.dbclient.KurrentDBClient;
+import io.kurrent.dbclient.ReadAllOptions;
+import io.kurrent.dbclient.ReadStreamOptions;
+import io.kurrent.dbclient.ResolvedEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,6 +111,43 @@ class MetricsTest {
           .contains("jvm_memory_used_bytes")
           .contains("process_cpu_seconds_total")
           .contains("watershed_connections{door=\"eventstore\"}");
+    }
+  }
+
+  @Test
+  void eventStoreReadsCountAsRecordsOutOfTheLogBehindAll() throws Exception {
+    int events = 50;
+    String json = "{\"n\":1234}";
+    try (WatershedProcess server = new WatershedProcess(dir.resolve("data")).start()) {
+      AdminHttp api = new AdminHttp(server.httpPort());
+      KurrentDBClient client = EventStoreClients.client(server.eventStoreConnectionString());
+      try {
+        for (int i = 0; i < events; i++) {
+          client.appendToStream("metered-1", EventStoreClients.event("Counted", json)).get();
+        }
+        List<ResolvedEvent> stream =
+            client.readStream("metered-1", ReadStreamOptions.get()).get().getEvents();
+        assertThat(stream).hasSize(events);
+        List<ResolvedEvent> all = client.readAll(ReadAllOptions.get()).get().getEvents();
+        assertThat(all).hasSizeGreaterThanOrEqualTo(events);
+        AdminHttp.Answer viaApi = api.get("/api/v1/eventstore/streams/metered-1?limit=10");
+        assertThat(viaApi.json().get("events")).hasSize(10);
+
+        long sentBytes = 0;
+        for (ResolvedEvent e : all) {
+          sentBytes += e.getEvent().getEventData().length + e.getEvent().getUserMetadata().length;
+        }
+        sentBytes += (long) (events + 10) * json.length();
+        String m = api.get("/metrics").body();
+        String l = "\\{partition=\"0\",topic=\"__eventstore_all\"\\}";
+        assertThat(value(m, "watershed_partition_records_in_total" + l))
+            .isGreaterThanOrEqualTo(events);
+        assertThat(value(m, "watershed_partition_records_out_total" + l))
+            .isEqualTo(events + all.size() + 10);
+        assertThat(value(m, "watershed_partition_bytes_out_total" + l)).isEqualTo(sentBytes);
+      } finally {
+        EventStoreClients.close(client);
+      }
     }
   }
 

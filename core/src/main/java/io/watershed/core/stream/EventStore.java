@@ -76,6 +76,14 @@ public interface EventStore extends AutoCloseable {
   /** The position just past the last event readable now (0 when {@code $all} is empty). */
   long endPosition();
 
+  /**
+   * Tells that {@code events} events, of {@code bytes} bytes of data and metadata, were sent to a
+   * reader, for the traffic counters of the log behind {@code $all}. Whoever sends them counts them
+   * (a front door, the admin API): the store's own reads (projections, subscriptions' look ahead)
+   * are not deliveries.
+   */
+  void delivered(long events, long bytes);
+
   /** The stream's last revision, or -1 when it does not exist. */
   long lastRevision(String stream);
 

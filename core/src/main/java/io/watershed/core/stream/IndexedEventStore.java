@@ -995,6 +995,11 @@ public final class IndexedEventStore implements EventStore {
   }
 
   @Override
+  public void delivered(long events, long bytes) {
+    log.traffic().delivered(events, bytes);
+  }
+
+  @Override
   public long lastRevision(String stream) {
     checkName(stream);
     return indexedHead(stream).lastRevision();

@@ -393,6 +393,7 @@ public final class PersistentSubscriptions implements AutoCloseable {
         totalItems++;
         try {
           c.consumer.deliver(item.event(), item.retryCount());
+          store.delivered(1, item.event().size());
         } catch (RuntimeException e) {
           LOG.warn("Delivery to {} of {}::{} failed: {}", c.name, stream, name, e.toString());
         }

@@ -14,6 +14,11 @@ public record ResolvedEvent(RecordedEvent event, RecordedEvent link) {
     return link != null ? link : event;
   }
 
+  /** Bytes of data and metadata of the event (the target when a link was resolved). */
+  public long size() {
+    return (long) event.data().length + event.metadata().length;
+  }
+
   /** The {@code $all} position of the entry read. */
   public long position() {
     return original().position();

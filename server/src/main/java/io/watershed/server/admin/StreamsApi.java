@@ -108,6 +108,7 @@ final class StreamsApi {
       for (ResolvedEvent e : read) {
         events.add(event(e, format));
       }
+      delivered(store, read);
       if (!read.isEmpty()) {
         long last = read.get(read.size() - 1).position();
         next = forwards ? last + 1 : last;
@@ -132,6 +133,7 @@ final class StreamsApi {
       for (ResolvedEvent e : found.events()) {
         events.add(event(e, format));
       }
+      delivered(store, found.events());
       if (!found.events().isEmpty()) {
         long last = found.events().get(found.events().size() - 1).original().revision();
         next =
@@ -145,6 +147,15 @@ final class StreamsApi {
     m.put("events", events);
     m.put("next", next);
     return m;
+  }
+
+  /** Counts what a read sends, as the doors do, in the traffic of the log behind {@code $all}. */
+  private static void delivered(EventStore store, List<ResolvedEvent> sent) {
+    long bytes = 0;
+    for (ResolvedEvent e : sent) {
+      bytes += e.size();
+    }
+    store.delivered(sent.size(), bytes);
   }
 
   static Map<String, Object> event(ResolvedEvent resolved, ValueFormat format) {
