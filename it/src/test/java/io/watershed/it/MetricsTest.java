@@ -145,6 +145,18 @@ class MetricsTest {
         assertThat(value(m, "watershed_partition_records_out_total" + l))
             .isEqualTo(events + all.size() + 10);
         assertThat(value(m, "watershed_partition_bytes_out_total" + l)).isEqualTo(sentBytes);
+
+        assertThat(api.get("/api/v1/eventstore/streams/no-such-stream").status()).isEqualTo(404);
+        m = api.get("/metrics").body();
+        String read = "api=\"GET /api/v1/eventstore/streams/\\{stream\\}\",door=\"http\"";
+        assertThat(value(m, "watershed_request_duration_seconds_count\\{" + read + "\\}"))
+            .isEqualTo(2);
+        assertThat(value(m, "watershed_request_errors_total\\{" + read + "\\}")).isEqualTo(1);
+        assertThat(
+                value(
+                    m,
+                    "watershed_request_duration_seconds_count\\{api=\"GET /metrics\",door=\"http\"\\}"))
+            .isGreaterThanOrEqualTo(1);
       } finally {
         EventStoreClients.close(client);
       }

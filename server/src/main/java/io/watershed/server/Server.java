@@ -67,6 +67,7 @@ public final class Server {
     EventStoreService eventStore =
         new EventStoreService(config, storage, metrics.door("eventstore"));
     HttpService http = new HttpService(config.bindHost(), config.httpPort());
+    http.observeRequests(metrics.http());
 
     List<Service> services = List.of(http, storage, kafka, kinesis, eventStore);
     Server server = new Server(config, services);

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.watershed.core.metrics.RequestObserver;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -27,12 +28,14 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   private static final Logger log = LoggerFactory.getLogger(HttpRequestHandler.class);
 
   private final Router router;
+  private final RequestObserver observer;
 
   /** Completes when the previous response on this connection has been handed to Netty. */
   private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
 
-  HttpRequestHandler(Router router) {
+  HttpRequestHandler(Router router, RequestObserver observer) {
     this.router = router;
+    this.observer = observer;
   }
 
   @Override
@@ -45,8 +48,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       previous = previous.thenRun(() -> write(ctx, bad, false, true));
       return;
     }
+    long started = System.nanoTime();
     Request request = Request.of(msg);
-    CompletableFuture<Response> answer = dispatch(request);
+    String[] route = {Router.NO_ROUTE};
+    CompletableFuture<Response> answer = dispatch(request, route);
     boolean head = request.method().equals(HttpMethod.HEAD);
     previous =
         previous.thenCompose(
@@ -56,14 +61,17 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                       if (error == null && response == null) {
                         error = new NullPointerException("handler returned no response");
                       }
-                      write(ctx, error == null ? response : failure(request, error), head, false);
+                      Response out = error == null ? response : failure(request, error);
+                      write(ctx, out, head, false);
+                      observer.completed(
+                          route[0], System.nanoTime() - started, out.status().code() >= 400);
                       return null;
                     }));
   }
 
-  private CompletableFuture<Response> dispatch(Request request) {
+  private CompletableFuture<Response> dispatch(Request request, String[] route) {
     try {
-      return router.dispatch(request).toCompletableFuture();
+      return router.dispatch(request, template -> route[0] = template).toCompletableFuture();
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
+import io.watershed.core.metrics.RequestObserver;
 import io.watershed.server.Service;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -54,6 +55,7 @@ public final class HttpService implements Service {
   private EventLoopGroup workers;
   private Channel channel;
   private volatile int boundPort = -1;
+  private volatile RequestObserver observer = RequestObserver.NONE;
 
   /**
    * @param host address to bind
@@ -67,6 +69,11 @@ public final class HttpService implements Service {
   @Override
   public String name() {
     return "http";
+  }
+
+  /** Where each request's route, time and outcome go; set before {@link #start()}. */
+  public void observeRequests(RequestObserver observer) {
+    this.observer = observer;
   }
 
   /** The route table; add routes before {@link #start()}. */
@@ -107,7 +114,7 @@ public final class HttpService implements Service {
                         .addLast("codec", new HttpServerCodec())
                         .addLast("keep-alive", new HttpServerKeepAliveHandler())
                         .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                        .addLast("handler", new HttpRequestHandler(router));
+                        .addLast("handler", new HttpRequestHandler(router, observer));
                   }
                 });
     ChannelFuture bound = bootstrap.bind(host, port).awaitUninterruptibly();

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The route table: path template → method → handler. A template is a path whose segments are
@@ -22,7 +23,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * handler.
  */
 public final class Router {
-  private record Route(String template, String[] segments, Map<HttpMethod, HttpHandler> methods) {}
+  /**
+   * @param labels per method, the name of the route's requests in the request metrics
+   */
+  private record Route(
+      String template,
+      String[] segments,
+      Map<HttpMethod, HttpHandler> methods,
+      Map<HttpMethod, String> labels) {}
 
   private final List<Route> routes = new CopyOnWriteArrayList<>();
 
@@ -57,7 +65,7 @@ public final class Router {
       }
     }
     if (route == null) {
-      route = new Route(path, split(path), new ConcurrentHashMap<>());
+      route = new Route(path, split(path), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
       routes.add(route);
       // Most literal first: at the first segment where two templates differ, a literal wins.
       List<Route> sorted = new ArrayList<>(routes);
@@ -68,6 +76,7 @@ public final class Router {
     if (route.methods.putIfAbsent(method, handler) != null) {
       throw new IllegalArgumentException("route already defined: " + method + " " + path);
     }
+    route.labels.put(method, method.name() + " " + path);
     return this;
   }
 
@@ -94,24 +103,43 @@ public final class Router {
     return p.isEmpty() ? new String[0] : p.split("/", -1);
   }
 
+  /** The label of requests that match no route, in the request metrics. */
+  static final String NO_ROUTE = "unmatched";
+
   /** Finds the handler of {@code request} and calls it, or answers 404 / 405. */
   CompletionStage<Response> dispatch(Request request) {
+    return dispatch(request, template -> {});
+  }
+
+  /**
+   * As {@link #dispatch(Request)}, first telling {@code routed} the method and template of the
+   * route that serves it ({@code "GET /api/v1/topics/{topic}"}; {@link #NO_ROUTE} for a 404 or
+   * 405): request metrics are per route, never per path, so that path parameters cannot make the
+   * number of series grow without bound. The label is made once per route, so this allocates
+   * nothing.
+   */
+  CompletionStage<Response> dispatch(Request request, Consumer<String> routed) {
     String[] segments = split(request.rawPath().isEmpty() ? "/" : request.rawPath());
     for (Route route : routes) {
       Map<String, String> params = match(route.segments, segments);
       if (params != null) {
-        return dispatch(route, request.withPathParams(params));
+        return dispatch(route, request.withPathParams(params), routed);
       }
     }
+    routed.accept(NO_ROUTE);
     return CompletableFuture.completedFuture(
         Response.error(HttpResponseStatus.NOT_FOUND, "no such path: " + request.path()));
   }
 
-  private static CompletionStage<Response> dispatch(Route route, Request request) {
-    HttpHandler handler = route.methods.get(request.method());
-    if (handler == null && request.method().equals(HttpMethod.HEAD)) {
-      handler = route.methods.get(HttpMethod.GET);
+  private static CompletionStage<Response> dispatch(
+      Route route, Request request, Consumer<String> routed) {
+    HttpMethod method = request.method();
+    HttpHandler handler = route.methods.get(method);
+    if (handler == null && method.equals(HttpMethod.HEAD)) {
+      method = HttpMethod.GET;
+      handler = route.methods.get(method);
     }
+    routed.accept(handler == null ? NO_ROUTE : route.labels.get(method));
     if (handler == null) {
       TreeSet<String> allowed = new TreeSet<>();
       route.methods.keySet().forEach(m -> allowed.add(m.name()));

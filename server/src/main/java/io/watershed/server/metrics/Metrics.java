@@ -37,6 +37,7 @@ public final class Metrics {
   private final Histogram durations;
   private final Counter errors;
   private final Map<String, RequestMetrics> doors = new LinkedHashMap<>();
+  private RequestMetrics http;
 
   public Metrics() {
     durations =
@@ -62,6 +63,18 @@ public final class Metrics {
   /** The request metrics of a door ({@code kafka}, {@code eventstore} …), made on first use. */
   public synchronized RequestMetrics door(String door) {
     return doors.computeIfAbsent(door, d -> new RequestMetrics(d, durations, errors));
+  }
+
+  /**
+   * The request metrics of the HTTP endpoint (admin API, console, {@code /metrics}), as {@code
+   * door="http"} with the route as {@code api}. Kept out of {@link #doors()}: the console's charts
+   * show client traffic, not the console's own polling.
+   */
+  public synchronized RequestMetrics http() {
+    if (http == null) {
+      http = new RequestMetrics("http", durations, errors);
+    }
+    return http;
   }
 
   /** Every door's request metrics, in the order they were made. */

@@ -25,18 +25,27 @@ class RouterTest {
   }
 
   private Response call(HttpMethod method, String uri) {
+    return router.dispatch(request(method, uri)).toCompletableFuture().join();
+  }
+
+  private static Request request(HttpMethod method, String uri) {
     QueryStringDecoder d = new QueryStringDecoder(uri);
-    Request r =
-        new Request(
-            method,
-            uri,
-            d.path(),
-            d.rawPath(),
-            d.parameters(),
-            new DefaultHttpHeaders(),
-            new byte[0],
-            Map.of());
-    return router.dispatch(r).toCompletableFuture().join();
+    return new Request(
+        method,
+        uri,
+        d.path(),
+        d.rawPath(),
+        d.parameters(),
+        new DefaultHttpHeaders(),
+        new byte[0],
+        Map.of());
+  }
+
+  /** The metrics label the router gives a request. */
+  private String label(HttpMethod method, String uri) {
+    String[] label = {null};
+    router.dispatch(request(method, uri), l -> label[0] = l).toCompletableFuture().join();
+    return label[0];
   }
 
   private String body(HttpMethod method, String uri) {
@@ -70,5 +79,22 @@ class RouterTest {
     Response r = call(HttpMethod.POST, "/t/1");
     assertThat(r.status()).isEqualTo(HttpResponseStatus.METHOD_NOT_ALLOWED);
     assertThat(r.headers()).containsEntry("Allow", "DELETE, GET, HEAD");
+  }
+
+  @Test
+  void requestsAreLabelledByMethodAndTemplateNeverByPath() {
+    router
+        .get("/api/topics/{topic}", answer("get"))
+        .delete("/api/topics/{topic}", answer("delete"))
+        .get("/files/{file*}", answer("file"));
+    assertThat(label(HttpMethod.GET, "/api/topics/orders")).isEqualTo("GET /api/topics/{topic}");
+    assertThat(label(HttpMethod.GET, "/api/topics/other?x=1"))
+        .isSameAs(label(HttpMethod.GET, "/api/topics/orders"));
+    assertThat(label(HttpMethod.DELETE, "/api/topics/orders"))
+        .isEqualTo("DELETE /api/topics/{topic}");
+    assertThat(label(HttpMethod.HEAD, "/api/topics/orders")).isEqualTo("GET /api/topics/{topic}");
+    assertThat(label(HttpMethod.GET, "/files/a/b/c.js")).isEqualTo("GET /files/{file*}");
+    assertThat(label(HttpMethod.POST, "/api/topics/orders")).isEqualTo(Router.NO_ROUTE);
+    assertThat(label(HttpMethod.GET, "/nowhere/at/all")).isEqualTo(Router.NO_ROUTE);
   }
 }
