@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -159,7 +160,12 @@ public final class KinesisDispatcher {
    * when the target is missing or names no operation (so no client can grow the label set).
    */
   public String operationOf(FullHttpRequest request) {
-    String target = request.headers().get("X-Amz-Target");
+    return operationOf(request.headers());
+  }
+
+  /** As {@link #operationOf(FullHttpRequest)}, from the request's headers alone. */
+  public String operationOf(HttpHeaders headers) {
+    String target = headers.get("X-Amz-Target");
     if (target == null || !target.startsWith(TARGET_PREFIX)) {
       return UNKNOWN_OPERATION;
     }

@@ -16,7 +16,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
@@ -151,7 +150,7 @@ public final class KinesisFrontDoor implements AutoCloseable {
           protected void initChannel(Http2StreamChannel ch) {
             ch.pipeline()
                 .addLast(new Http2StreamFrameToHttpObjectCodec(true))
-                .addLast(new HttpObjectAggregator(maxBytes))
+                .addLast(new ObservedAggregator(maxBytes, dispatcher, observer))
                 .addLast(new KinesisHttpHandler(dispatcher, true, observer));
           }
         };
@@ -223,7 +222,7 @@ public final class KinesisFrontDoor implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, HttpMessage msg) {
       ChannelPipeline p = ctx.pipeline();
       p.addAfter(ctx.name(), null, new KinesisHttpHandler(dispatcher, false, observer));
-      p.replace(this, null, new HttpObjectAggregator(maxBytes));
+      p.replace(this, null, new ObservedAggregator(maxBytes, dispatcher, observer));
       ctx.fireChannelRead(msg);
     }
   }

@@ -2,11 +2,14 @@ package io.watershed.kinesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.watershed.core.metrics.RequestObserver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +48,10 @@ class MalformedRequestTest {
             null,
             null,
             false);
-    try (KinesisTestServer server = new KinesisTestServer(dir, small);
+    List<String> observed = new CopyOnWriteArrayList<>();
+    RequestObserver observer =
+        (api, nanos, failed) -> observed.add(api + (failed ? " failed" : ""));
+    try (KinesisTestServer server = new KinesisTestServer(dir, small, observer);
         java.net.Socket socket = new java.net.Socket("127.0.0.1", server.door().port())) {
       socket
           .getOutputStream()
@@ -67,6 +73,7 @@ class MalformedRequestTest {
               "application/x-amz-json-1.1",
               new byte[0]);
       assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(observed).containsExactly("PutRecords failed", "ListStreams");
     }
   }
 
