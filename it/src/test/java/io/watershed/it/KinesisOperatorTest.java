@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -206,6 +208,18 @@ class KinesisOperatorTest {
         .containsExactly("shardId-000000000004");
     assertThat(shards.path("shards").get(0).path("state").asText()).isEqualTo("CLOSED");
     assertThat(shards.path("shards").get(4).path("state").asText()).isEqualTo("OPEN");
+    String arn = summary.path("arn").asText();
+    JsonNode byArn =
+        api.get("/api/v1/kinesis/streams/" + URLEncoder.encode(arn, StandardCharsets.UTF_8)).json();
+    assertThat(byArn.path("name").asText()).isEqualTo(STREAM);
+    assertThat(byArn.path("shards")).isEqualTo(described.path("shards"));
+    assertThat(
+            api.get(
+                    "/api/v1/kinesis/streams/"
+                        + URLEncoder.encode(
+                            arn.replace("000000000000", "123456789012"), StandardCharsets.UTF_8))
+                .status())
+        .isEqualTo(404);
     JsonNode consumers = api.get("/api/v1/kinesis/streams/" + STREAM + "/consumers").json();
     assertThat(consumers.path("consumers").get(0).path("status").asText()).isEqualTo("ACTIVE");
 

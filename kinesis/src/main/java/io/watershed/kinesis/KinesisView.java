@@ -24,8 +24,19 @@ public final class KinesisView {
     return ctx.streams();
   }
 
-  /** The stream called {@code name}, in any status; empty for a name Kinesis would refuse. */
-  public Optional<StreamEntry> stream(String name) {
+  /**
+   * The stream called {@code nameOrArn} (its name, or its ARN as DescribeStreamSummary gives it),
+   * in any status; empty for a name Kinesis would refuse or an ARN of another account.
+   */
+  public Optional<StreamEntry> stream(String nameOrArn) {
+    String name = nameOrArn;
+    if (nameOrArn.startsWith("arn:")) {
+      try {
+        name = ctx.nameFromArn(nameOrArn);
+      } catch (KinesisException notOurs) {
+        return Optional.empty();
+      }
+    }
     if (!KinesisContext.STREAM_NAME.matcher(name).matches()) {
       return Optional.empty();
     }
