@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -79,6 +80,12 @@ public final class PartitionLog {
   private volatile boolean closing;
   private volatile boolean loaded;
   private final Object loadLock = new Object();
+
+  /** Appends that came before the partition was loaded, in order; guarded by loadLock. */
+  private final List<DeferredAppend> awaitingLoad = new ArrayList<>();
+
+  /** Whether a writer thread is about to load the partition; guarded by loadLock. */
+  private boolean loadScheduled;
 
   /** Offset from which an unclean shutdown requires a CRC scan, or -1 when shut down cleanly. */
   private final long recoveryPoint;
@@ -475,8 +482,88 @@ public final class PartitionLog {
    * Thread-safe.
    */
   public CompletableFuture<AppendResult> append(ByteBuffer batches, AppendOptions options) {
+    if (!loaded) {
+      CompletableFuture<AppendResult> deferred = appendAfterLoad(batches, options);
+      if (deferred != null) {
+        return deferred;
+      }
+    }
+    return appendLoaded(batches, options);
+  }
+
+  /**
+   * The first appends to a partition not loaded yet: opening its segments reads the disk, which the
+   * caller (often a network event loop) must not wait for, so the load runs on a writer thread and
+   * these appends are taken, in the order they came, once it is done. Appends that come meanwhile
+   * wait for that load too, so none overtakes another.
+   *
+   * @return the deferred append, or null when the partition turned out to be loaded already
+   */
+  private CompletableFuture<AppendResult> appendAfterLoad(
+      ByteBuffer batches, AppendOptions options) {
+    synchronized (loadLock) {
+      if (loaded) {
+        return null;
+      }
+      DeferredAppend d = new DeferredAppend(batches, options, new CompletableFuture<>());
+      awaitingLoad.add(d);
+      if (!loadScheduled) {
+        loadScheduled = true;
+        try {
+          ctx.writers().execute(this::loadThenAppend);
+        } catch (RejectedExecutionException e) {
+          loadScheduled = false;
+          awaitingLoad.clear();
+          return CompletableFuture.failedFuture(new LogClosedException(name + " is closed"));
+        }
+      }
+      return d.done;
+    }
+  }
+
+  /** An append that waits for its partition to be loaded. */
+  private record DeferredAppend(
+      ByteBuffer batches, AppendOptions options, CompletableFuture<AppendResult> done) {}
+
+  /**
+   * Loads the partition and takes the appends that waited for it, in order, all under the load
+   * lock: an append arriving meanwhile waits for the lock and then finds the partition loaded, so
+   * it queues behind them. If the load fails they fail, and the next use tries again.
+   */
+  private void loadThenAppend() {
+    synchronized (loadLock) {
+      loadScheduled = false;
+      List<DeferredAppend> waiting = new ArrayList<>(awaitingLoad);
+      awaitingLoad.clear();
+      if (!loaded) {
+        try {
+          doLoad();
+        } catch (IOException | RuntimeException e) {
+          LOG.error("{}: cannot open partition: {}", name, e.toString());
+          LogStorageException failed =
+              new LogStorageException(name + ": cannot open partition: " + e.getMessage(), e);
+          waiting.forEach(d -> d.done.completeExceptionally(failed));
+          return;
+        }
+      }
+      for (DeferredAppend d : waiting) {
+        appendLoaded(d.batches, d.options)
+            .whenComplete(
+                (result, error) -> {
+                  if (error != null) {
+                    d.done.completeExceptionally(error);
+                  } else {
+                    d.done.complete(result);
+                  }
+                });
+      }
+      loaded = true;
+    }
+  }
+
+  /** An append to a loaded partition (or, under the load lock, one whose load just finished). */
+  private CompletableFuture<AppendResult> appendLoaded(ByteBuffer batches, AppendOptions options) {
     try {
-      load();
       checkWritable();
       BatchValidator.Validated v =
           BatchValidator.validate(batches, config, options, ctx.clock().getAsLong());

@@ -9,8 +9,10 @@ import io.watershed.log.format.Record;
 import io.watershed.log.format.RecordBatchLayout;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -56,6 +58,63 @@ class PartitionLogTest {
     assertThat(all).extracting(Record::offset).containsExactly(0L, 1L, 2L, 3L);
     List<Record> fromTwo = TestBatches.readAll(log, 2);
     assertThat(fromTwo).extracting(Record::offset).containsExactly(2L, 3L);
+  }
+
+  @Test
+  void firstAppendsToAnUnloadedPartitionLoadItElsewhereAndKeepTheirOrder() throws Exception {
+    PartitionLog log = open().partition("t-0", LogConfig.DEFAULTS);
+    for (int i = 0; i < 10; i++) {
+      log.append(TestBatches.values(clock.get(), "old-" + i), AppendOptions.WRITTEN).get();
+    }
+    manager.close();
+    open();
+    PartitionLog reopened = manager.get("t-0").orElseThrow();
+    assertThat(reopened.isLoaded()).isFalse();
+    List<CompletableFuture<AppendResult>> appends = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      appends.add(
+          reopened.append(
+              TestBatches.values(clock.get(), "new-" + i),
+              i % 2 == 0 ? AppendOptions.DURABLE : AppendOptions.WRITTEN));
+    }
+    for (int i = 0; i < appends.size(); i++) {
+      assertThat(appends.get(i).get().firstOffset()).isEqualTo(10L + i);
+    }
+    assertThat(TestBatches.readAll(reopened, 10))
+        .extracting(r -> TestBatches.string(r.value()))
+        .hasSize(200)
+        .startsWith("new-0", "new-1")
+        .endsWith("new-199");
+  }
+
+  @Test
+  void aPartitionThatCannotBeOpenedFailsItsFirstAppendsAndIsTriedAgainLater() throws Exception {
+    PartitionLog log = open().partition("t-0", LogConfig.DEFAULTS);
+    log.append(TestBatches.values(clock.get(), "a"), AppendOptions.DURABLE).get();
+    manager.close();
+    open();
+    PartitionLog reopened = manager.get("t-0").orElseThrow();
+    Path partitionDir = reopened.dir();
+    for (Path f : java.nio.file.Files.list(partitionDir).toList()) {
+      java.nio.file.Files.delete(f);
+    }
+    java.nio.file.Files.delete(partitionDir);
+    java.nio.file.Files.writeString(partitionDir, "not a directory");
+
+    CompletableFuture<AppendResult> refused =
+        reopened.append(TestBatches.values(clock.get(), "b"), AppendOptions.DURABLE);
+    assertThatThrownBy(refused::get)
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(LogStorageException.class)
+        .hasMessageContaining("cannot open partition");
+    assertThat(reopened.isLoaded()).isFalse();
+
+    java.nio.file.Files.delete(partitionDir);
+    AppendResult again =
+        reopened.append(TestBatches.values(clock.get(), "c"), AppendOptions.DURABLE).get();
+    assertThat(again.firstOffset()).isZero();
+    assertThat(reopened.isLoaded()).isTrue();
   }
 
   @Test
