@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -172,15 +174,25 @@ class KafkaGroupsTest {
       try (Admin admin = KafkaClients.admin(bootstrap)) {
         admin.createTopics(List.of(new NewTopic("orders", 6, (short) 1))).all().get();
       }
+      // Where each record landed, as the broker acknowledged it: named in a failure.
+      Map<String, String> placed = new ConcurrentHashMap<>();
       try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap, Map.of())) {
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
         for (int i = 0; i < RECORDS; i++) {
-          producer.send(
-              new ProducerRecord<>(
-                  "orders",
-                  ("k" + i).getBytes(StandardCharsets.UTF_8),
-                  ("r" + i).getBytes(StandardCharsets.UTF_8)));
+          String v = "r" + i;
+          sends.add(
+              producer.send(
+                  new ProducerRecord<>(
+                      "orders",
+                      ("k" + i).getBytes(StandardCharsets.UTF_8),
+                      v.getBytes(StandardCharsets.UTF_8)),
+                  (m, e) ->
+                      placed.put(v, e == null ? m.partition() + "@" + m.offset() : e.toString())));
         }
         producer.flush();
+        for (Future<RecordMetadata> f : sends) {
+          f.get(); // every record acknowledged
+        }
       }
       Tally tally = new Tally();
       String group = "g-" + protocol;
@@ -193,7 +205,7 @@ class KafkaGroupsTest {
       awaitCommitted(tally, RECORDS / 2);
       child.destroyForcibly(); // SIGKILL: only the session timeout notices
       child.waitFor(10, TimeUnit.SECONDS);
-      awaitProcessed(tally, RECORDS);
+      awaitProcessed(tally, RECORDS, placed);
       Thread.sleep(1000); // a duplicate, if any, would arrive now
       staying.stop();
 
@@ -220,12 +232,22 @@ class KafkaGroupsTest {
     assertThat(tally.committedCount()).as("records committed so far").isGreaterThanOrEqualTo(n);
   }
 
-  private static void awaitProcessed(Tally tally, int n) throws InterruptedException {
+  private static void awaitProcessed(Tally tally, int n, Map<String, String> placed)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (tally.processed.size() < n && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
-    assertThat(tally.processed.size()).as("records processed so far").isGreaterThanOrEqualTo(n);
+    List<String> missing =
+        placed.entrySet().stream()
+            .filter(e -> !tally.processed.containsKey(e.getKey()))
+            .map(e -> e.getKey() + " at " + e.getValue())
+            .sorted()
+            .limit(50)
+            .toList();
+    assertThat(tally.processed.size())
+        .as("records processed so far; some never processed: %s", missing)
+        .isGreaterThanOrEqualTo(n);
   }
 
   private static Process startChild(String bootstrap, String group, String protocol, Tally tally)

@@ -177,6 +177,7 @@ public final class PartitionLog {
       } catch (IOException e) {
         throw new LogStorageException(name + ": cannot open partition: " + e.getMessage(), e);
       }
+      takeAwaitingLoad();
       loaded = true;
     }
   }
@@ -533,31 +534,41 @@ public final class PartitionLog {
   private void loadThenAppend() {
     synchronized (loadLock) {
       loadScheduled = false;
-      List<DeferredAppend> waiting = new ArrayList<>(awaitingLoad);
-      awaitingLoad.clear();
-      if (!loaded) {
-        try {
-          doLoad();
-        } catch (IOException | RuntimeException e) {
-          LOG.error("{}: cannot open partition: {}", name, e.toString());
-          LogStorageException failed =
-              new LogStorageException(name + ": cannot open partition: " + e.getMessage(), e);
-          waiting.forEach(d -> d.done.completeExceptionally(failed));
-          return;
-        }
+      if (loaded) {
+        return; // a load() on another thread came first and took the waiting appends
       }
-      for (DeferredAppend d : waiting) {
-        appendLoaded(d.batches, d.options)
-            .whenComplete(
-                (result, error) -> {
-                  if (error != null) {
-                    d.done.completeExceptionally(error);
-                  } else {
-                    d.done.complete(result);
-                  }
-                });
+      try {
+        doLoad();
+      } catch (IOException | RuntimeException e) {
+        LOG.error("{}: cannot open partition: {}", name, e.toString());
+        LogStorageException failed =
+            new LogStorageException(name + ": cannot open partition: " + e.getMessage(), e);
+        awaitingLoad.forEach(d -> d.done.completeExceptionally(failed));
+        awaitingLoad.clear();
+        return;
       }
+      takeAwaitingLoad();
       loaded = true;
+    }
+  }
+
+  /**
+   * Just after the load, before {@code loaded} is set, under the load lock: queues the appends that
+   * waited for it, in order, ahead of any that come once the partition shows as loaded.
+   */
+  private void takeAwaitingLoad() {
+    List<DeferredAppend> waiting = new ArrayList<>(awaitingLoad);
+    awaitingLoad.clear();
+    for (DeferredAppend d : waiting) {
+      appendLoaded(d.batches, d.options)
+          .whenComplete(
+              (result, error) -> {
+                if (error != null) {
+                  d.done.completeExceptionally(error);
+                } else {
+                  d.done.complete(result);
+                }
+              });
     }
   }
 

@@ -88,6 +88,22 @@ class PartitionLogTest {
   }
 
   @Test
+  void aLoadByAReaderTakesTheWaitingAppendsFirst() throws Exception {
+    open();
+    for (int i = 0; i < 200; i++) {
+      PartitionLog log = manager.partition("race-" + i, LogConfig.DEFAULTS);
+      assertThat(log.isLoaded()).isFalse();
+      CompletableFuture<AppendResult> first =
+          log.append(TestBatches.values(clock.get(), "first"), AppendOptions.WRITTEN);
+      log.logEndOffset(); // loads the partition here, racing the writer thread's load
+      CompletableFuture<AppendResult> second =
+          log.append(TestBatches.values(clock.get(), "second"), AppendOptions.WRITTEN);
+      assertThat(first.get().firstOffset()).as("partition %d", i).isZero();
+      assertThat(second.get().firstOffset()).as("partition %d", i).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aPartitionThatCannotBeOpenedFailsItsFirstAppendsAndIsTriedAgainLater() throws Exception {
     PartitionLog log = open().partition("t-0", LogConfig.DEFAULTS);
     log.append(TestBatches.values(clock.get(), "a"), AppendOptions.DURABLE).get();
