@@ -356,6 +356,13 @@ final class FetchHandler implements ApiHandler {
           synchronized (plan.session) {
             a.cached.highWatermark = pd.highWatermark();
             a.cached.logStartOffset = pd.logStartOffset();
+            if (plan.incremental && hasRecords) {
+              // As Kafka does: a partition that returned data goes to the end of the session's
+              // order, so that under a byte limit the next fetches serve the others first and no
+              // partition with a backlog starves the rest.
+              plan.session.partitions.remove(a.cached.key);
+              plan.session.partitions.put(a.cached.key, a.cached);
+            }
           }
         }
         if (hasRecords) {
