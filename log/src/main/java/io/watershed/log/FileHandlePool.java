@@ -15,7 +15,10 @@ import java.util.Map;
  *
  * <p>A file in use (leased) is never closed; the pool may exceed its bound while more files than
  * that are leased at once. All methods are thread-safe; the lock is held only for bookkeeping and
- * for opening or closing a channel, never for I/O on one.
+ * for opening or closing the channel of a live file, never for I/O on one. Deleting a retired file
+ * and closing its channel happen outside the lock: unlinking a large file whose pages are still in
+ * the page cache, or closing its last descriptor, frees those pages and can take a good part of a
+ * second, and every partition's writer takes this lock for each write.
  */
 final class FileHandlePool {
   /** A segment's records file, opened on demand through the pool. */
@@ -51,13 +54,15 @@ final class FileHandlePool {
 
     @Override
     public void close() {
+      FileChannel toClose;
       synchronized (FileHandlePool.this) {
         if (released) {
           return;
         }
         released = true;
-        release(file);
+        toClose = release(file);
       }
+      closeQuietly(toClose);
     }
   }
 
@@ -114,13 +119,22 @@ final class FileHandlePool {
    * When {@code unlink} is set the file is deleted from the directory now (open channels keep
    * reading it, as POSIX allows); otherwise its path may already name a replacement file.
    */
-  synchronized void retire(SegmentFile file, boolean unlink) throws IOException {
-    file.retired = true;
-    if (unlink) {
-      Files.deleteIfExists(file.path);
+  void retire(SegmentFile file, boolean unlink) throws IOException {
+    Path path;
+    FileChannel toClose = null;
+    synchronized (this) {
+      file.retired = true;
+      path = file.path;
+      if (file.leases == 0) {
+        toClose = detach(file);
+      }
     }
-    if (file.leases == 0) {
-      closeChannel(file);
+    try {
+      if (unlink) {
+        Files.deleteIfExists(path);
+      }
+    } finally {
+      closeQuietly(toClose);
     }
   }
 
@@ -146,16 +160,21 @@ final class FileHandlePool {
     return open.size();
   }
 
-  private void release(SegmentFile file) {
+  /** Caller holds the lock; returns the channel to close (after releasing it), or null. */
+  private FileChannel release(SegmentFile file) {
     file.leases--;
     if ((file.retired || closed) && file.leases == 0) {
-      closeChannel(file);
+      return detach(file);
     }
+    return null;
   }
 
-  private void closeChannel(SegmentFile file) {
+  /** Caller holds the lock: takes the file's channel out of the pool, for the caller to close. */
+  private FileChannel detach(SegmentFile file) {
     open.remove(file);
-    closeQuietly(file);
+    FileChannel ch = file.channel;
+    file.channel = null;
+    return ch;
   }
 
   private void evictIdle() {
@@ -173,13 +192,17 @@ final class FileHandlePool {
   }
 
   private static void closeQuietly(SegmentFile f) {
-    if (f.channel != null) {
+    closeQuietly(f.channel);
+    f.channel = null;
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    if (ch != null) {
       try {
-        f.channel.close();
+        ch.close();
       } catch (IOException ignored) {
         // Closing a read/write channel we no longer use; nothing to recover.
       }
-      f.channel = null;
     }
   }
 }

@@ -7,7 +7,9 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A segment file whose writes or fsyncs fail on demand, as a failing disk's do (EIO). A failing
@@ -19,6 +21,9 @@ final class FaultyChannel extends FileChannel {
   static final class Faults {
     final AtomicBoolean failWrites = new AtomicBoolean();
     final AtomicBoolean failFsyncs = new AtomicBoolean();
+
+    /** While set, closing a channel waits for it, as closing a deleted large file can. */
+    final AtomicReference<CountDownLatch> closeGate = new AtomicReference<>();
 
     FileHandlePool.ChannelOpener opener() {
       return path -> new FaultyChannel(FileHandlePool.READ_WRITE.open(path), this);
@@ -130,6 +135,14 @@ final class FaultyChannel extends FileChannel {
 
   @Override
   protected void implCloseChannel() throws IOException {
+    CountDownLatch gate = faults.closeGate.get();
+    if (gate != null) {
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     file.close();
   }
 }

@@ -11,10 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -218,5 +220,44 @@ class FileHandlePoolTest {
       assertThat(readAll(lease.channel())).isEqualTo("after");
     }
     assertThat(pool.openCount()).isLessThanOrEqualTo(4);
+  }
+
+  @Test
+  void deletingAFileWhoseCloseIsSlowDoesNotHoldUpOtherFiles() throws Exception {
+    FaultyChannel.Faults faults = new FaultyChannel.Faults();
+    FileHandlePool pool = new FileHandlePool(8, faults.opener());
+    FileHandlePool.SegmentFile old = file("old", "retired");
+    FileHandlePool.SegmentFile active = file("active", "written");
+    pool.acquire(old).close();
+    CountDownLatch gate = new CountDownLatch(1);
+    faults.closeGate.set(gate);
+    ExecutorService retention = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> retiring =
+          retention.submit(
+              () -> {
+                pool.retire(old, true);
+                return null;
+              });
+      // The retiring thread now waits in close; a writer still gets its lease at once.
+      Thread.sleep(100);
+      assertThat(retiring.isDone()).isFalse();
+      Future<String> leased =
+          Executors.newVirtualThreadPerTaskExecutor()
+              .submit(
+                  () -> {
+                    try (FileHandlePool.Lease lease = pool.acquire(active)) {
+                      return readAll(lease.channel());
+                    }
+                  });
+      assertThat(leased.get(5, TimeUnit.SECONDS)).isEqualTo("written");
+      assertThat(Files.exists(old.path())).as("unlinked before the close").isFalse();
+      faults.closeGate.set(null);
+      gate.countDown();
+      retiring.get(5, TimeUnit.SECONDS);
+    } finally {
+      gate.countDown();
+      retention.shutdownNow();
+    }
   }
 }
