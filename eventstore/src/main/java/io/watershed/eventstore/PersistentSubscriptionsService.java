@@ -289,7 +289,7 @@ final class PersistentSubscriptionsService
 
   /**
    * The strategy named by the string (newer clients) or else by the enum ({@code DispatchToSingle}
-   * 0, {@code RoundRobin} 1, {@code Pinned} 2).
+   * 0, {@code RoundRobin} 1, {@code Pinned} 2); {@code PinnedByCorrelation} has a name only.
    */
   static ConsumerStrategy strategy(String named, int number) {
     if (named != null && !named.isEmpty()) {
@@ -297,6 +297,7 @@ final class PersistentSubscriptionsService
         case "RoundRobin" -> ConsumerStrategy.ROUND_ROBIN;
         case "DispatchToSingle" -> ConsumerStrategy.DISPATCH_TO_SINGLE;
         case "Pinned" -> ConsumerStrategy.PINNED;
+        case "PinnedByCorrelation" -> ConsumerStrategy.PINNED_BY_CORRELATION;
         default ->
             throw new IllegalArgumentException("consumer strategy " + named + " is not supported");
       };
@@ -315,6 +316,7 @@ final class PersistentSubscriptionsService
       case ROUND_ROBIN -> "RoundRobin";
       case DISPATCH_TO_SINGLE -> "DispatchToSingle";
       case PINNED -> "Pinned";
+      case PINNED_BY_CORRELATION -> "PinnedByCorrelation";
     };
   }
 

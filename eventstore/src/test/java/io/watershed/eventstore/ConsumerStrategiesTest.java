@@ -27,9 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The three consumer strategies of a persistent subscription group, through the official client:
+ * The four consumer strategies of a persistent subscription group, through the official client:
  * round-robin spreads events over the connections, dispatch-to-single gives them to one connection
- * while it has room, pinned keeps each source stream on one connection.
+ * while it has room, pinned keeps each source stream on one connection, pinned-by-correlation keeps
+ * each {@code $correlationId} on one connection.
  */
 class ConsumerStrategiesTest {
   @TempDir Path dir;
@@ -135,6 +136,76 @@ class ConsumerStrategiesTest {
       }
     }
     assertThat(seen).hasSize(5);
+  }
+
+  @Test
+  void pinnedByCorrelationKeepsEachCorrelationOnOneConnectionAcrossStreams() throws Exception {
+    f.persistent
+        .createToStream(
+            "orders-by-process",
+            "corr",
+            CreatePersistentSubscriptionToStreamOptions.get()
+                .fromStart()
+                .namedConsumerStrategy(NamedConsumerStrategy.PINNED_BY_CORRELATION))
+        .get();
+    PersistentSubscriptionToStreamInfo info =
+        f.persistent.getInfoToStream("orders-by-process", "corr").get().orElseThrow();
+    assertThat(info.getSettings().getNamedConsumerStrategy().isPinnedByCorrelation()).isTrue();
+
+    Map<String, Set<Integer>> connectionsOf = new ConcurrentHashMap<>();
+    AtomicInteger total = new AtomicInteger();
+    List<PersistentSubscription> subs = new ArrayList<>();
+    for (int c = 0; c < 3; c++) {
+      int connection = c;
+      subs.add(
+          f.persistent
+              .subscribeToStream(
+                  "orders-by-process",
+                  "corr",
+                  SubscribePersistentSubscriptionOptions.get().bufferSize(100),
+                  new PersistentSubscriptionListener() {
+                    @Override
+                    public void onEvent(PersistentSubscription s, int retryCount, ResolvedEvent e) {
+                      String metadata =
+                          new String(e.getEvent().getUserMetadata(), StandardCharsets.UTF_8);
+                      connectionsOf
+                          .computeIfAbsent(metadata, m -> ConcurrentHashMap.newKeySet())
+                          .add(connection);
+                      total.incrementAndGet();
+                      s.ack(e);
+                    }
+                  })
+              .get(10, TimeUnit.SECONDS));
+    }
+    int events = 90;
+    for (int i = 0; i < events; i++) {
+      String metadata =
+          i % 10 == 9
+              ? "not json"
+              : "{\"$causationId\":\"x\",\"$correlationId\":\"process-" + (i % 9) + "\"}";
+      f.client
+          .appendToStream(
+              "orders-by-process",
+              EventData.builderAsJson(
+                      "Step", ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8))
+                  .metadataAsBytes(metadata.getBytes(StandardCharsets.UTF_8))
+                  .build())
+          .get();
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (total.get() < events && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    for (PersistentSubscription s : subs) {
+      s.stop();
+    }
+    assertThat(total.get()).isEqualTo(events);
+    assertThat(connectionsOf).hasSize(10);
+    connectionsOf.forEach(
+        (metadata, used) -> assertThat(used).as("connections of %s", metadata).hasSize(1));
+    Set<Integer> all = new HashSet<>();
+    connectionsOf.values().forEach(all::addAll);
+    assertThat(all).as("the nine correlations spread over the connections").hasSizeGreaterThan(1);
   }
 
   @Test

@@ -41,7 +41,13 @@ public record PersistentSubscriptionSettings(
     /** Events to one connection until its buffer is full, then to the next. */
     DISPATCH_TO_SINGLE,
     /** Events of one stream always to the same connection (by hash of the stream name). */
-    PINNED
+    PINNED,
+    /**
+     * As {@link #PINNED}, by the {@code $correlationId} string of the event's JSON metadata, so
+     * that the events of one correlation (one process, across streams) go to one connection; events
+     * without one are pinned by their stream.
+     */
+    PINNED_BY_CORRELATION
   }
 
   /** EventStoreDB's defaults. */

@@ -1,5 +1,8 @@
 package io.watershed.core.stream;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -405,8 +408,16 @@ public final class PersistentSubscriptions implements AutoCloseable {
         return null;
       }
       ConsumerStrategy strategy = settings.consumerStrategy();
-      if (strategy == ConsumerStrategy.PINNED) {
-        String key = item.event().event().stream();
+      if (strategy == ConsumerStrategy.PINNED
+          || strategy == ConsumerStrategy.PINNED_BY_CORRELATION) {
+        RecordedEvent e = item.event().event();
+        String key = e.stream();
+        if (strategy == ConsumerStrategy.PINNED_BY_CORRELATION) {
+          String correlation = correlationId(e.metadata());
+          if (correlation != null) {
+            key = correlation;
+          }
+        }
         Connection c = connections.get(Math.floorMod(key.hashCode(), connections.size()));
         return c.hasRoom() ? c : null;
       }
@@ -885,4 +896,34 @@ public final class PersistentSubscriptions implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
   }
+
+  /**
+   * The {@code $correlationId} of JSON metadata when it is a top-level string, else null (no
+   * metadata, not JSON, not an object, no such field). Reads only as far as the field.
+   */
+  static String correlationId(byte[] metadata) {
+    if (metadata.length == 0) {
+      return null;
+    }
+    try (JsonParser p = CORRELATION_JSON.createParser(metadata)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (CORRELATION_ID.equals(field)) {
+          return value == JsonToken.VALUE_STRING ? p.getText() : null;
+        }
+        p.skipChildren();
+      }
+      return null;
+    } catch (IOException notJson) {
+      return null;
+    }
+  }
+
+  private static final String CORRELATION_ID = "$correlationId";
+  private static final JsonFactory CORRELATION_JSON = new JsonFactory();
 }
