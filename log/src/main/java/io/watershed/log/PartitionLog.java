@@ -537,6 +537,13 @@ public final class PartitionLog {
       if (loaded) {
         return; // a load() on another thread came first and took the waiting appends
       }
+      if (closing) {
+        // Closed or deleted meanwhile: opening it now would recreate a deleted directory.
+        LogClosedException closed = new LogClosedException(name + " is closed");
+        awaitingLoad.forEach(d -> d.done.completeExceptionally(closed));
+        awaitingLoad.clear();
+        return;
+      }
       try {
         doLoad();
       } catch (IOException | RuntimeException e) {
