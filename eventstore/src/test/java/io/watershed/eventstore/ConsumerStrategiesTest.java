@@ -14,6 +14,7 @@ import io.kurrent.dbclient.UpdatePersistentSubscriptionToStreamOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,9 +48,49 @@ class ConsumerStrategiesTest {
     f.close();
   }
 
-  /** Per connection, the events it was given, as "stream/revision". */
+  /** Appends the events a test's subscribers will get. */
+  @FunctionalInterface
+  private interface Appends {
+    void run() throws Exception;
+  }
+
+  /** Per connection of {@code $ce-shop}, the events it was given, as "stream/revision". */
   private Map<Integer, List<String>> consume(
       String group, int connections, int expected, int bufferSize) throws Exception {
+    return consume(
+        "$ce-shop",
+        group,
+        connections,
+        expected,
+        bufferSize,
+        e -> e.getEvent().getStreamId() + "/" + e.getEvent().getRevision(),
+        () -> {
+          for (int i = 0; i < expected; i++) {
+            f.client
+                .appendToStream(
+                    "shop-" + (i % 5),
+                    EventData.builderAsJson(
+                            "Sold", ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8))
+                        .build())
+                .get();
+          }
+        });
+  }
+
+  /**
+   * Connects {@code connections} consumers to the group, then runs {@code appends} (connections
+   * first, so that every connection is there to be chosen), acks every event and returns, per
+   * connection, the events it was given as {@code label} names them.
+   */
+  private Map<Integer, List<String>> consume(
+      String stream,
+      String group,
+      int connections,
+      int expected,
+      int bufferSize,
+      Function<ResolvedEvent, String> label,
+      Appends appends)
+      throws Exception {
     Map<Integer, List<String>> got = new ConcurrentHashMap<>();
     AtomicInteger total = new AtomicInteger();
     List<PersistentSubscription> subs = new ArrayList<>();
@@ -58,30 +100,20 @@ class ConsumerStrategiesTest {
       subs.add(
           f.persistent
               .subscribeToStream(
-                  "$ce-shop",
+                  stream,
                   group,
                   SubscribePersistentSubscriptionOptions.get().bufferSize(bufferSize),
                   new PersistentSubscriptionListener() {
                     @Override
                     public void onEvent(PersistentSubscription s, int retryCount, ResolvedEvent e) {
-                      got.get(connection)
-                          .add(e.getEvent().getStreamId() + "/" + e.getEvent().getRevision());
+                      got.get(connection).add(label.apply(e));
                       total.incrementAndGet();
                       s.ack(e);
                     }
                   })
               .get(10, TimeUnit.SECONDS));
     }
-    // connections first, then the events, so that every connection is there to be chosen
-    for (int i = 0; i < expected; i++) {
-      f.client
-          .appendToStream(
-              "shop-" + (i % 5),
-              EventData.builderAsJson(
-                      "Sold", ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8))
-                  .build())
-          .get();
-    }
+    appends.run();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (total.get() < expected && System.nanoTime() < deadline) {
       Thread.sleep(20);
@@ -142,64 +174,52 @@ class ConsumerStrategiesTest {
   void pinnedByCorrelationKeepsEachCorrelationOnOneConnectionAcrossStreams() throws Exception {
     f.persistent
         .createToStream(
-            "orders-by-process",
+            "$ce-proc",
             "corr",
             CreatePersistentSubscriptionToStreamOptions.get()
                 .fromStart()
+                .resolveLinkTos()
                 .namedConsumerStrategy(NamedConsumerStrategy.PINNED_BY_CORRELATION))
         .get();
     PersistentSubscriptionToStreamInfo info =
-        f.persistent.getInfoToStream("orders-by-process", "corr").get().orElseThrow();
+        f.persistent.getInfoToStream("$ce-proc", "corr").get().orElseThrow();
     assertThat(info.getSettings().getNamedConsumerStrategy().isPinnedByCorrelation()).isTrue();
 
-    Map<String, Set<Integer>> connectionsOf = new ConcurrentHashMap<>();
-    AtomicInteger total = new AtomicInteger();
-    List<PersistentSubscription> subs = new ArrayList<>();
-    for (int c = 0; c < 3; c++) {
-      int connection = c;
-      subs.add(
-          f.persistent
-              .subscribeToStream(
-                  "orders-by-process",
-                  "corr",
-                  SubscribePersistentSubscriptionOptions.get().bufferSize(100),
-                  new PersistentSubscriptionListener() {
-                    @Override
-                    public void onEvent(PersistentSubscription s, int retryCount, ResolvedEvent e) {
-                      String metadata =
-                          new String(e.getEvent().getUserMetadata(), StandardCharsets.UTF_8);
-                      connectionsOf
-                          .computeIfAbsent(metadata, m -> ConcurrentHashMap.newKeySet())
-                          .add(connection);
-                      total.incrementAndGet();
-                      s.ack(e);
-                    }
-                  })
-              .get(10, TimeUnit.SECONDS));
-    }
     int events = 90;
-    for (int i = 0; i < events; i++) {
-      String metadata =
-          i % 10 == 9
-              ? "not json"
-              : "{\"$causationId\":\"x\",\"$correlationId\":\"process-" + (i % 9) + "\"}";
-      f.client
-          .appendToStream(
-              "orders-by-process",
-              EventData.builderAsJson(
-                      "Step", ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8))
-                  .metadataAsBytes(metadata.getBytes(StandardCharsets.UTF_8))
-                  .build())
-          .get();
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (total.get() < events && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    for (PersistentSubscription s : subs) {
-      s.stop();
-    }
-    assertThat(total.get()).isEqualTo(events);
+    Map<Integer, List<String>> got =
+        consume(
+            "$ce-proc",
+            "corr",
+            3,
+            events,
+            100,
+            // a correlation, or for events without one the stream they pin by
+            e -> {
+              String metadata = new String(e.getEvent().getUserMetadata(), StandardCharsets.UTF_8);
+              return metadata.startsWith("{") ? metadata : "stream " + e.getEvent().getStreamId();
+            },
+            () -> {
+              for (int i = 0; i < events; i++) {
+                String metadata =
+                    i % 10 == 9
+                        ? "not json"
+                        : "{\"$causationId\":\"x\",\"$correlationId\":\"process-" + (i % 9) + "\"}";
+                f.client
+                    .appendToStream(
+                        "proc-" + (i % 5),
+                        EventData.builderAsJson(
+                                "Step", ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8))
+                            .metadataAsBytes(metadata.getBytes(StandardCharsets.UTF_8))
+                            .build())
+                    .get();
+              }
+            });
+    Map<String, Set<Integer>> connectionsOf = new HashMap<>();
+    got.forEach(
+        (connection, metadata) ->
+            metadata.forEach(
+                m -> connectionsOf.computeIfAbsent(m, k -> new HashSet<>()).add(connection)));
+    // nine correlations, each over several streams, and the uncorrelated events (all in proc-4)
     assertThat(connectionsOf).hasSize(10);
     connectionsOf.forEach(
         (metadata, used) -> assertThat(used).as("connections of %s", metadata).hasSize(1));
