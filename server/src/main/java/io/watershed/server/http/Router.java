@@ -23,14 +23,12 @@ import java.util.function.Consumer;
  * handler.
  */
 public final class Router {
+  private record Route(String template, String[] segments, Map<HttpMethod, Endpoint> methods) {}
+
   /**
-   * @param labels per method, the name of the route's requests in the request metrics
+   * @param label the name of its requests in the request metrics, {@code "GET /api/v1/topics"}
    */
-  private record Route(
-      String template,
-      String[] segments,
-      Map<HttpMethod, HttpHandler> methods,
-      Map<HttpMethod, String> labels) {}
+  private record Endpoint(HttpHandler handler, String label) {}
 
   private final List<Route> routes = new CopyOnWriteArrayList<>();
 
@@ -65,7 +63,7 @@ public final class Router {
       }
     }
     if (route == null) {
-      route = new Route(path, split(path), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+      route = new Route(path, split(path), new ConcurrentHashMap<>());
       routes.add(route);
       // Most literal first: at the first segment where two templates differ, a literal wins.
       List<Route> sorted = new ArrayList<>(routes);
@@ -73,10 +71,10 @@ public final class Router {
       routes.clear();
       routes.addAll(sorted);
     }
-    if (route.methods.putIfAbsent(method, handler) != null) {
+    Endpoint endpoint = new Endpoint(handler, method.name() + " " + path);
+    if (route.methods.putIfAbsent(method, endpoint) != null) {
       throw new IllegalArgumentException("route already defined: " + method + " " + path);
     }
-    route.labels.put(method, method.name() + " " + path);
     return this;
   }
 
@@ -133,14 +131,12 @@ public final class Router {
 
   private static CompletionStage<Response> dispatch(
       Route route, Request request, Consumer<String> routed) {
-    HttpMethod method = request.method();
-    HttpHandler handler = route.methods.get(method);
-    if (handler == null && method.equals(HttpMethod.HEAD)) {
-      method = HttpMethod.GET;
-      handler = route.methods.get(method);
+    Endpoint endpoint = route.methods.get(request.method());
+    if (endpoint == null && request.method().equals(HttpMethod.HEAD)) {
+      endpoint = route.methods.get(HttpMethod.GET);
     }
-    routed.accept(handler == null ? NO_ROUTE : route.labels.get(method));
-    if (handler == null) {
+    routed.accept(endpoint == null ? NO_ROUTE : endpoint.label());
+    if (endpoint == null) {
       TreeSet<String> allowed = new TreeSet<>();
       route.methods.keySet().forEach(m -> allowed.add(m.name()));
       if (allowed.contains("GET")) {
@@ -152,7 +148,7 @@ public final class Router {
                   request.method() + " is not allowed on " + request.path())
               .withHeader("Allow", String.join(", ", allowed)));
     }
-    return handler.handle(request);
+    return endpoint.handler().handle(request);
   }
 
   /** The path parameters when {@code path} fits {@code template}, else null. */
