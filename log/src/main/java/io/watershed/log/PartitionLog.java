@@ -534,29 +534,27 @@ public final class PartitionLog {
   private void loadThenAppend() {
     synchronized (loadLock) {
       loadScheduled = false;
-      if (loaded) {
-        return; // a load() on another thread came first and took the waiting appends
-      }
-      if (closing) {
+      if (closing && !loaded) {
         // Closed or deleted meanwhile: opening it now would recreate a deleted directory.
-        LogClosedException closed = new LogClosedException(name + " is closed");
-        awaitingLoad.forEach(d -> d.done.completeExceptionally(closed));
-        awaitingLoad.clear();
+        failAwaitingLoad(new LogClosedException(name + " is closed"));
         return;
       }
       try {
-        doLoad();
-      } catch (IOException | RuntimeException e) {
+        load(); // takes the waiting appends; at once if a reader's load() came first
+      } catch (RuntimeException e) {
         LOG.error("{}: cannot open partition: {}", name, e.toString());
-        LogStorageException failed =
-            new LogStorageException(name + ": cannot open partition: " + e.getMessage(), e);
-        awaitingLoad.forEach(d -> d.done.completeExceptionally(failed));
-        awaitingLoad.clear();
-        return;
+        failAwaitingLoad(
+            e instanceof LogStorageException storage
+                ? storage
+                : new LogStorageException(name + ": cannot open partition: " + e.getMessage(), e));
       }
-      takeAwaitingLoad();
-      loaded = true;
     }
+  }
+
+  /** Caller holds the load lock. */
+  private void failAwaitingLoad(LogException e) {
+    awaitingLoad.forEach(d -> d.done.completeExceptionally(e));
+    awaitingLoad.clear();
   }
 
   /**
