@@ -197,14 +197,13 @@ class KafkaGroupsTest {
       Tally tally = new Tally();
       String group = "g-" + protocol;
 
-      Process child = startChild(bootstrap, group, protocol, tally);
+      Child child = startChild(bootstrap, group, protocol, tally);
       Member leaving = new Member(bootstrap, group, protocol, tally);
       Member staying = new Member(bootstrap, group, protocol, tally);
       awaitCommitted(tally, RECORDS / 4);
       leaving.stop(); // leaves the group: a rebalance
       awaitCommitted(tally, RECORDS / 2);
-      child.destroyForcibly(); // SIGKILL: only the session timeout notices
-      child.waitFor(10, TimeUnit.SECONDS);
+      child.kill(); // SIGKILL: only the session timeout notices
       awaitProcessed(tally, RECORDS, placed);
       Thread.sleep(1000); // a duplicate, if any, would arrive now
       staying.stop();
@@ -250,9 +249,65 @@ class KafkaGroupsTest {
         .isGreaterThanOrEqualTo(n);
   }
 
-  private static Process startChild(String bootstrap, String group, String protocol, Tally tally)
+  /**
+   * The member in another JVM: its process, the thread that reads its lines live, and its journal
+   * (the same lines, in a file).
+   */
+  private record Child(Process process, Thread reader, Path journal, Tally tally) {
+    /**
+     * Kills it with SIGKILL, then takes from its journal what the pipe lost: lines the killed JVM
+     * had written that never came through (a record counts as processed only if the child's own
+     * line says so).
+     */
+    void kill() throws Exception {
+      process.destroyForcibly();
+      assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      reader.join(10_000);
+      ChildLines settle = new ChildLines(tally, true, new CountDownLatch(1));
+      for (String line : Files.readAllLines(journal, StandardCharsets.UTF_8)) {
+        settle.accept(line);
+      }
+    }
+  }
+
+  /** Tells the tally what the child's lines say, one source of lines (the pipe, the journal). */
+  private static final class ChildLines {
+    private final Tally tally;
+    private final boolean onlyWhatIsMissing;
+    private final CountDownLatch started;
+    private List<String> batch = new ArrayList<>();
+
+    ChildLines(Tally tally, boolean onlyWhatIsMissing, CountDownLatch started) {
+      this.tally = tally;
+      this.onlyWhatIsMissing = onlyWhatIsMissing;
+      this.started = started;
+    }
+
+    void accept(String line) {
+      if (line.equals("STARTED")) {
+        started.countDown();
+      } else if (line.startsWith("PROCESSED ")) {
+        String[] parts = line.split(" ");
+        String v = parts[1];
+        if (!onlyWhatIsMissing || !tally.processed.containsKey(v)) {
+          tally.processed(v, "child " + parts[2]);
+        }
+        batch.add(v);
+      } else if (line.equals("COMMITTED")) {
+        tally.committed(batch); // a value committed before keeps its first commit
+        batch = new ArrayList<>();
+      } else if (line.startsWith("COMMIT-FAILED")) {
+        batch = new ArrayList<>();
+      }
+    }
+  }
+
+  private static Child startChild(String bootstrap, String group, String protocol, Tally tally)
       throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Files.createDirectories(Path.of("target", "it-logs"));
+    Path journal =
+        Files.createTempFile(Path.of("target", "it-logs"), "group-child-journal-", ".log");
     Process p =
         new ProcessBuilder(
                 java,
@@ -262,10 +317,12 @@ class KafkaGroupsTest {
                 bootstrap,
                 "orders",
                 group,
-                protocol)
+                protocol,
+                journal.toString())
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     CountDownLatch started = new CountDownLatch(1);
+    ChildLines live = new ChildLines(tally, false, started);
     Thread reader =
         new Thread(
             () -> {
@@ -273,8 +330,6 @@ class KafkaGroupsTest {
                   new BufferedReader(
                       new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
-                List<String> batch = new ArrayList<>();
-                Files.createDirectories(Path.of("target", "it-logs"));
                 PrintWriter log =
                     new PrintWriter(
                         Files.newBufferedWriter(
@@ -283,19 +338,7 @@ class KafkaGroupsTest {
                         true);
                 while ((line = in.readLine()) != null) {
                   log.println(line);
-                  if (line.equals("STARTED")) {
-                    started.countDown();
-                  } else if (line.startsWith("PROCESSED ")) {
-                    String[] parts = line.split(" ");
-                    String v = parts[1];
-                    tally.processed(v, "child " + parts[2]);
-                    batch.add(v);
-                  } else if (line.equals("COMMITTED")) {
-                    tally.committed(batch);
-                    batch = new ArrayList<>();
-                  } else if (line.startsWith("COMMIT-FAILED")) {
-                    batch = new ArrayList<>();
-                  }
+                  live.accept(line);
                 }
               } catch (Exception ignored) {
                 // killed
@@ -304,6 +347,6 @@ class KafkaGroupsTest {
     reader.setDaemon(true);
     reader.start();
     assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
-    return p;
+    return new Child(p, reader, journal, tally);
   }
 }
