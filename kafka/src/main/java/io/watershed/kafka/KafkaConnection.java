@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Requests are pipelined: up to {@code maxInFlightPerConnection} are handled at once, then
  * reading pauses until responses go out. Every request frame stays referenced until its response is
- * written, because parsed requests (Produce records) point into it.
+ * written and until its handler has completed (whichever is later), because parsed requests
+ * (Produce records) point into it and the log writes Produce batches from it.
  *
  * <p>Bad input never closes the connection: an API or version this broker does not serve gets
  * {@code UNSUPPORTED_VERSION}; a body that does not parse gets {@code INVALID_REQUEST} where a
@@ -166,6 +167,11 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     CompletableFuture<AbstractResponse> future;
+    // The handler holds a reference to the frame of its own until it completes: parsed records
+    // point into the frame, and a Produce's batches are written to the log straight from it, so
+    // the frame must outlive the connection when the client goes away mid-request (else the pool
+    // hands the memory to another request while the log writer still reads it).
+    slot.frame.retain();
     try {
       future = handler.handle(new KafkaRequest(context, slot.request, ctx.executor()));
     } catch (RuntimeException e) {
@@ -173,6 +179,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
     future.whenComplete(
         (response, error) -> {
+          slot.frame.release();
           if (ctx.executor().inEventLoop()) {
             respond(slot, response, error);
           } else {
