@@ -6,6 +6,8 @@ import io.watershed.log.format.RecordLayout;
 import io.watershed.log.format.Varints;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks batches offered for append before they reach the partition's writer, on the caller's
@@ -18,6 +20,8 @@ import java.nio.ByteBuffer;
  * every record has a key; CreateTime timestamps lie within the configured window of now.
  */
 final class BatchValidator {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchValidator.class);
+
   private BatchValidator() {}
 
   /** Batches that passed validation, with what the writer needs to know of each. */
@@ -63,6 +67,12 @@ final class BatchValidator {
     }
   }
 
+  /**
+   * Validates the batches between {@code buffer}'s position and limit.
+   *
+   * @param config the partition's configuration, whose client policies (size, timestamps, keys of a
+   *     compacted log, control batches) apply; null to check the format only
+   */
   static Validated validate(ByteBuffer buffer, LogConfig config, AppendOptions options, long now) {
     int start = buffer.position();
     int end = buffer.limit();
@@ -95,7 +105,7 @@ final class BatchValidator {
                 + RecordBatchLayout.magic(buffer, at)
                 + "; only 2 is stored");
       }
-      if (size > config.maxMessageBytes()) {
+      if (config != null && size > config.maxMessageBytes()) {
         throw new RecordTooLargeException(
             "batch of " + size + " bytes exceeds max.message.bytes " + config.maxMessageBytes());
       }
@@ -103,14 +113,19 @@ final class BatchValidator {
           != RecordBatchLayout.storedCrc(buffer, at)) {
         throw new CorruptBatchException("batch CRC32C mismatch");
       }
-      if (RecordBatchLayout.isControl(buffer, at) && !options.allowControlBatches()) {
+      if (config != null
+          && RecordBatchLayout.isControl(buffer, at)
+          && !options.allowControlBatches()) {
         throw new InvalidRecordException("clients may not append control batches");
       }
       int recordCount = RecordBatchLayout.recordCount(buffer, at);
       if (recordCount <= 0) {
         throw new InvalidRecordException("batch holds no records");
       }
-      if (RecordBatchLayout.lastOffsetDelta(buffer, at) != recordCount - 1) {
+      // A compaction's rewrite keeps a batch's offset span while dropping records, so the
+      // engine's own batches may hold fewer records than offsets; clients' batches may not.
+      int lastDelta = RecordBatchLayout.lastOffsetDelta(buffer, at);
+      if (config == null ? lastDelta < recordCount - 1 : lastDelta != recordCount - 1) {
         throw new CorruptBatchException(
             "lastOffsetDelta "
                 + RecordBatchLayout.lastOffsetDelta(buffer, at)
@@ -126,7 +141,7 @@ final class BatchValidator {
         maxTs = java.util.Arrays.copyOf(maxTs, capacity);
         deltaOfMax = java.util.Arrays.copyOf(deltaOfMax, capacity);
       }
-      long[] max = scanRecords(buffer, at, recordCount, config, now);
+      long[] max = scanRecords(buffer, at, recordCount, lastDelta, config, now);
       positions[count] = at;
       sizes[count] = size;
       spans[count] = recordCount;
@@ -141,16 +156,51 @@ final class BatchValidator {
   }
 
   /**
+   * Checks, on the writer's thread just before the write, that every batch still holds the bytes
+   * that were validated: their CRC32C still matches. Appends validate on the caller's thread and
+   * write from the caller's buffer; a caller that released or reused the buffer too early would
+   * otherwise get other bytes stored and acknowledged.
+   *
+   * @throws CorruptBatchException when a batch changed after validation (a bug in the caller)
+   */
+  static void checkUnchanged(Validated v, String partition) {
+    for (int i = 0; i < v.count; i++) {
+      int at = v.positions[i];
+      if (RecordBatchLayout.computeCrc(v.buffer, at, v.sizes[i])
+          != RecordBatchLayout.storedCrc(v.buffer, at)) {
+        LOG.error(
+            "{}: a batch changed between its validation and its write; refused (the caller"
+                + " reused its buffer too early)",
+            partition);
+        throw new CorruptBatchException("batch CRC32C mismatch at write: its bytes changed");
+      }
+    }
+  }
+
+  /**
+   * Checks one batch written by the engine itself (a compaction's re-encoded batch) as appends are
+   * checked, apart from the policies that concern clients (timestamps, keys, control batches): its
+   * header, CRC32C, codec and every record's framing.
+   *
+   * @throws CorruptBatchException when it is not a well-formed batch
+   */
+  static void checkWellFormed(ByteBuffer batch) {
+    validate(batch.duplicate(), null, AppendOptions.WRITTEN, 0L);
+  }
+
+  /**
    * Walks the records without materialising them. Returns {max timestamp, offset delta of the first
    * record holding it}.
    */
   private static long[] scanRecords(
-      ByteBuffer batch, int at, int recordCount, LogConfig config, long now) {
+      ByteBuffer batch, int at, int recordCount, int lastDelta, LogConfig config, long now) {
     ByteBuffer r = RecordLayout.recordsSection(batch, at);
     long baseTimestamp = RecordBatchLayout.baseTimestamp(batch, at);
-    boolean checkTimestamps = !config.logAppendTime();
+    boolean checkTimestamps = config != null && !config.logAppendTime();
+    boolean keysRequired = config != null && config.cleanupCompact();
     long max = Long.MIN_VALUE;
     int deltaOfMax = 0;
+    int previousDelta = -1;
     try {
       for (int i = 0; i < recordCount; i++) {
         int length = Varints.readVarint(r);
@@ -162,11 +212,14 @@ final class BatchValidator {
         rec.get();
         long timestamp = baseTimestamp + Varints.readVarlong(rec);
         int offsetDelta = Varints.readVarint(rec);
-        if (offsetDelta != i) {
+        if (config == null
+            ? offsetDelta <= previousDelta || offsetDelta > lastDelta
+            : offsetDelta != i) {
           throw new CorruptBatchException("record " + i + " has offset delta " + offsetDelta);
         }
+        previousDelta = offsetDelta;
         int keyLength = skipBytes(rec);
-        if (keyLength < 0 && config.cleanupCompact()) {
+        if (keyLength < 0 && keysRequired) {
           throw new InvalidRecordException("a compacted topic cannot store a record without key");
         }
         skipBytes(rec);
@@ -186,7 +239,7 @@ final class BatchValidator {
         r.position(recordEnd);
         if (timestamp > max) {
           max = timestamp;
-          deltaOfMax = i;
+          deltaOfMax = offsetDelta;
         }
         if (checkTimestamps) {
           checkTimestamp(timestamp, config, now);

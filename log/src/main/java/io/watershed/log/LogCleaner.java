@@ -29,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * pass, which stamps their batch with a delete horizon of now + {@code delete.retention.ms}, and
  * dropped by the first pass after the horizon.
  *
+ * <p>Damage: a segment holding a damaged range is never compacted or rewritten (the rewrite would
+ * drop the damaged bytes silently); compaction stops before it. {@link #skipDamage} is the one
+ * rewrite that removes damaged bytes, run on an operator's request. Every batch a rewrite produces
+ * is checked as appends are, and the rewritten file is scanned with CRC checks before it replaces
+ * the original.
+ *
  * <p>Crash safety: a segment is rewritten into {@code <base>.log.cleaned}, fsynced, and renamed
  * over the original in one atomic step. A leftover {@code .cleaned} file means the crash came first
  * and is deleted on open (rolled back); after the rename the new file is complete, and its index
@@ -67,6 +73,9 @@ final class LogCleaner {
       List<Segment> cleanable = new ArrayList<>();
       for (Segment s : log.sealedSegments()) {
         s.ensureVerified();
+        if (!s.damages().isEmpty()) {
+          break; // its keys are unknown, and a rewrite would drop the damaged bytes
+        }
         // With no lag configured every sealed segment is cleanable, even one holding a
         // timestamp from the future (as Kafka skips the check when the lag is 0).
         if (cfg.minCompactionLagMs() > 0
@@ -112,7 +121,7 @@ final class LogCleaner {
           break;
         }
         before += s.size();
-        after += rewriteSegment(log, s, batch -> filterBatch(batch, cfg, now));
+        after += rewriteSegment(log, s, batch -> filterBatch(batch, cfg, now), false);
       }
       log.firstDirtyOffset = cleanedUpTo;
       LOG.info(
@@ -169,6 +178,7 @@ final class LogCleaner {
               s.size(),
               s.baseOffset,
               true,
+              s.damages(),
               (position, batch) -> {
                 if (failure[0] == null) {
                   try {
@@ -205,8 +215,11 @@ final class LogCleaner {
           break;
         }
         s.ensureVerified();
+        if (!s.damages().isEmpty()) {
+          continue; // left for an operator's repair; a rewrite would drop the damaged bytes
+        }
         before += s.size();
-        after += rewriteSegment(log, s, batch -> retainInBatch(batch, keep));
+        after += rewriteSegment(log, s, batch -> retainInBatch(batch, keep), false);
       }
       if (before != after) {
         LOG.info("{}: rewrote sealed segments: {} -> {} bytes", log.name(), before, after);
@@ -223,13 +236,54 @@ final class LogCleaner {
   }
 
   /**
-   * Rewrites one segment through {@code filter}; returns its new size (0 when nothing survived).
+   * Skips every damaged range of {@code log}, on an operator's request: verifies every segment,
+   * cuts a damaged tail of unknown extent (appends resume where the intact data ends), and rewrites
+   * each segment holding damage without its damaged bytes (their offsets become a gap, as
+   * compaction leaves). Reads then go on past where the damage was.
+   *
+   * @return the ranges skipped, oldest first
    */
-  private long rewriteSegment(PartitionLog log, Segment s, BatchFilter filter) throws IOException {
+  List<LogDamage> skipDamage(PartitionLog log) throws IOException {
+    log.load();
+    log.maintenance.lock();
+    try {
+      List<LogDamage> skipped = new ArrayList<>();
+      for (Segment s : log.segmentsView()) {
+        s.ensureVerified();
+      }
+      LogDamage tail = log.cutDamagedTail();
+      if (!log.activeSegment().damages().isEmpty()) {
+        log.requestRoll().join(); // only sealed segments are rewritten
+      }
+      for (Segment s : log.sealedSegments()) {
+        if (!s.damages().isEmpty()) {
+          skipped.addAll(s.damages());
+          rewriteSegment(log, s, batch -> batch, true);
+          LOG.warn(
+              "{}: skipped the damaged ranges of {} on request: {}", log.name(), s, s.damages());
+        }
+      }
+      if (tail != null) {
+        skipped.add(tail);
+      }
+      return skipped;
+    } finally {
+      log.maintenance.unlock();
+    }
+  }
+
+  /**
+   * Rewrites one segment through {@code filter}, stepping over its damaged ranges; returns its new
+   * size (0 when nothing survived).
+   *
+   * @param always rewrite even when the filter keeps every batch (to drop damaged bytes)
+   */
+  private long rewriteSegment(PartitionLog log, Segment s, BatchFilter filter, boolean always)
+      throws IOException {
     Path cleanedPath =
         s.file.path().resolveSibling(Segment.fileStem(s.baseOffset) + ".log.cleaned");
     List<ByteBuffer> out = new ArrayList<>();
-    boolean[] changed = {false};
+    boolean[] changed = {always};
     forEachBatch(
         log,
         s,
@@ -237,6 +291,9 @@ final class LogCleaner {
           ByteBuffer kept = filter.apply(batch);
           if (kept != batch) {
             changed[0] = true;
+            if (kept != null) {
+              BatchValidator.checkWellFormed(kept);
+            }
           }
           if (kept != null) {
             ByteBuffer copy = ByteBuffer.allocate(kept.remaining());
@@ -271,7 +328,13 @@ final class LogCleaner {
     }
     Segment replacement =
         Segment.existingAt(s.dirPath(), s.baseOffset, log.context().pool(), cleanedPath);
-    replacement.recover(s.baseOffset);
+    replacement.recover(s.baseOffset, Long.MAX_VALUE, -1);
+    if (!replacement.damages().isEmpty() || replacement.size() != size) {
+      // What was written is not what was verified: keep the original.
+      log.context().pool().retire(replacement.file, true);
+      throw new IOException(
+          s + ": the rewritten file does not verify (" + replacement.damages() + "); kept as was");
+    }
     s.retireReplaced();
     log.context().pool().rename(replacement.file, Segment.logPath(s.dirPath(), s.baseOffset));
     log.replaceSegment(s, replacement);

@@ -27,7 +27,9 @@ public final class LogDamagedException extends LogException {
     return firstOffset;
   }
 
-  /** One past the last damaged offset, or -1 when the damage runs to a log end that is not known. */
+  /**
+   * One past the last damaged offset, or -1 when the damage runs to a log end that is not known.
+   */
   public long endOffset() {
     return endOffset;
   }

@@ -208,6 +208,13 @@ public final class LogManager implements AutoCloseable {
         config.cleanerIntervalMs(),
         config.cleanerIntervalMs(),
         TimeUnit.MILLISECONDS);
+    // A partition fenced by a failed write (a full disk) resumes once the disk takes writes again,
+    // whether or not appends come to find out.
+    scheduler.scheduleWithFixedDelay(
+        () -> partitions.values().forEach(PartitionLog::retryWritesIfFenced),
+        PartitionLog.WRITE_RETRY_MS,
+        PartitionLog.WRITE_RETRY_MS,
+        TimeUnit.MILLISECONDS);
     if (config.flushPolicy() instanceof FlushPolicy.Interval interval) {
       scheduler.scheduleWithFixedDelay(
           () -> partitions.values().forEach(PartitionLog::flushIfDirty),
@@ -344,6 +351,17 @@ public final class LogManager implements AutoCloseable {
   public boolean compactNow(String name) throws IOException {
     PartitionLog p = partitions.get(name);
     return p != null && cleaner.clean(p, true);
+  }
+
+  /**
+   * Skips every damaged range of partition {@code name} on an operator's request (see {@link
+   * LogCleaner#skipDamage}): the damaged bytes are removed and reads and appends go on past them.
+   *
+   * @return the ranges skipped; empty when the partition is intact or unknown
+   */
+  public List<LogDamage> skipDamage(String name) throws IOException {
+    PartitionLog p = partitions.get(name);
+    return p == null ? List.of() : cleaner.skipDamage(p);
   }
 
   private void checkpointQuietly() {

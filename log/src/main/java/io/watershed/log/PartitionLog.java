@@ -46,8 +46,21 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Failures</h2>
  *
- * After a failed write or fsync the partition refuses every later write with {@link
- * LogStorageException} until it is reopened; reads go on.
+ * A failed write (a full disk fails write(2), the creation of a segment file, a directory fsync)
+ * fences the partition: appends are refused with {@link LogStorageException}, reads go on, and what
+ * was written before is still made durable. The partition resumes by itself once the disk takes
+ * writes again: a retry at most every {@link #WRITE_RETRY_MS} (on the next append, and by {@link
+ * LogManager}'s timer) cuts any partial write off the active segment first. A failed fsync of
+ * records fences the partition until it is reopened: the kernel may have dropped the dirty pages,
+ * so writing on could acknowledge data on top of a hole; the restart's recovery scan decides.
+ *
+ * <h2>Damage</h2>
+ *
+ * Segments are verified before they are served ({@link Segment}); damaged ranges are fenced, never
+ * cut off, except a torn tail after the recovery point in crash recovery. When the last segment
+ * ends in damage whose end offset is known, a new segment starts at that offset, so appends go on
+ * and no offset is ever given twice; when that end is not known, the partition refuses appends (and
+ * reads at its end fail) until an operator skips the damage ({@link LogCleaner#skipDamage}).
  */
 public final class PartitionLog {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
@@ -76,7 +89,30 @@ public final class PartitionLog {
   private volatile long logStartOffset;
   private volatile long logEndOffset;
   private volatile long durableOffset;
-  private volatile LogStorageException failure;
+  private volatile WriteFence fence;
+
+  /**
+   * Why the partition refuses writes.
+   *
+   * @param sticky until reopened (a failed fsync of records); otherwise retried
+   * @param sinceMs when the fence was set or last retried, by the log's clock
+   */
+  private record WriteFence(LogStorageException cause, boolean sticky, long sinceMs) {}
+
+  /** Least time between two attempts to resume writes after a failed write. */
+  static final long WRITE_RETRY_MS = 1000;
+
+  /** A retry is not worth a write while the file system has less than this free. */
+  private static final long MIN_FREE_BYTES_TO_RESUME = 64 * 1024;
+
+  private final AtomicBoolean resumeScheduled = new AtomicBoolean();
+
+  /**
+   * Damage at the end of the last segment whose end offset is unknown: appends would reuse offsets
+   * the damaged bytes may have held, so they are refused until the damage is skipped.
+   */
+  private volatile LogDamage damagedTail;
+
   private volatile boolean closing;
   private volatile boolean loaded;
   private final Object loadLock = new Object();
@@ -216,8 +252,14 @@ public final class PartitionLog {
     }
     long persistedStart = readLogStartOffset();
     logStartOffset = Math.max(0, persistedStart);
+    Segment previous = null;
     for (long base : bases) {
-      segments.put(base, Segment.existing(dir, base, ctx.pool()));
+      Segment s = Segment.existing(dir, base, ctx.pool());
+      if (previous != null) {
+        previous.setFollowingBase(base);
+      }
+      segments.put(base, s);
+      previous = s;
     }
     if (recoveryPoint >= 0 && !segments.isEmpty()) {
       recover();
@@ -229,6 +271,24 @@ public final class PartitionLog {
     }
     Segment last = segments.lastEntry().getValue();
     last.ensureVerified();
+    LogDamage tail = last.tailDamage();
+    if (tail != null && tail.endKnown()) {
+      // Appends must not land after damaged bytes in the same file (its index files could then
+      // no longer state where the damage ends): start a new segment at the damage's end offset,
+      // whose name keeps that offset across restarts.
+      Segment next = Segment.create(dir, tail.endOffset(), ctx.pool(), ctx.clock().getAsLong());
+      last.setFollowingBase(next.baseOffset);
+      segments.put(next.baseOffset, next);
+      dirDirty.set(true);
+      changedSinceLoad = true;
+      last = next;
+    } else if (tail != null) {
+      damagedTail = tail;
+      LOG.error(
+          "{}: the log ends in damaged bytes whose offsets are unknown; appends are refused until"
+              + " an operator skips the damage (watershed topics repair)",
+          name);
+    }
     active = last;
     logEndOffset = last.nextOffset();
     loadProducerState();
@@ -240,9 +300,11 @@ public final class PartitionLog {
   }
 
   /**
-   * Scans, with CRC checks, every segment from the one holding the recovery point onwards;
-   * truncates at the first torn or invalid batch and removes any later segment, since nothing after
-   * a gap can be trusted to be in order.
+   * Scans, with CRC checks, every segment from the one holding the recovery point onwards. Only a
+   * torn tail is cut: damage that runs to the end of the last segment holding data and starts at or
+   * after the recovery point (written, never acknowledged as durable). Any other damage — before
+   * the recovery point, or with intact batches after it — is fenced. Empty segments after a cut
+   * tail are removed, so the log ends where its intact data ends.
    */
   private void recover() throws IOException {
     Long from = segments.floorKey(recoveryPoint);
@@ -253,15 +315,24 @@ public final class PartitionLog {
     boolean cut = false;
     long droppedBytes = 0;
     List<Segment> toScan = new ArrayList<>(segments.tailMap(from, true).values());
+    Segment lastWithData = null;
+    for (Segment s : toScan) {
+      if (Files.size(s.file.path()) > 0) {
+        lastWithData = s;
+      }
+    }
     for (Segment s : toScan) {
       if (cut) {
-        LOG.warn("{}: removing segment {} after the truncation point", name, s);
-        droppedBytes += Files.size(s.file.path());
+        LOG.warn("{}: removing empty segment {} after the truncated tail", name, s);
         segments.remove(s.baseOffset);
         s.delete();
         continue;
       }
-      long dropped = s.recover(minOffset);
+      long dropped =
+          s.recover(
+              minOffset,
+              s == lastWithData ? recoveryPoint : Long.MAX_VALUE,
+              s.baseOffset <= recoveryPoint ? recoveryPoint : -1);
       droppedBytes += dropped;
       if (dropped > 0) {
         cut = true;
@@ -317,6 +388,7 @@ public final class PartitionLog {
             s.size(),
             s.baseOffset,
             false,
+            s.damages(),
             (position, batch) -> {
               long base = RecordBatchLayout.baseOffset(batch, 0);
               long producerId = RecordBatchLayout.producerId(batch, 0);
@@ -450,7 +522,10 @@ public final class PartitionLog {
   // ---- append ---------------------------------------------------------------------------------
 
   /** A unit of work for the writer. */
-  private sealed interface WriterTask permits PendingAppend, Barrier {}
+  private sealed interface WriterTask permits PendingAppend, Barrier, Resume {}
+
+  /** Tries to lift a retryable write fence (see {@link #tryResume}). */
+  private record Resume() implements WriterTask {}
 
   /** Rolls the active segment if it holds data, then completes. */
   private record Barrier(boolean roll, CompletableFuture<Void> done) implements WriterTask {}
@@ -593,9 +668,13 @@ public final class PartitionLog {
   }
 
   private void checkWritable() {
-    LogStorageException f = failure;
-    if (f != null) {
-      throw new LogStorageException(name + " refuses writes after a storage failure", f);
+    WriteFence f = fence;
+    if (f != null && !scheduleResume(f)) {
+      throw refusal(f);
+    }
+    LogDamage tail = damagedTail;
+    if (tail != null) {
+      throw damagedTailRefusal(tail);
     }
     if (closing) {
       throw new LogClosedException(name + " is closed");
@@ -668,10 +747,138 @@ public final class PartitionLog {
     long nextOffset;
   }
 
-  private void process(List<WriterTask> tasks) throws IOException {
-    LogStorageException f = failure;
+  private LogStorageException damagedTailRefusal(LogDamage tail) {
+    return new LogStorageException(
+        name
+            + " refuses appends: it ends in damaged bytes from offset "
+            + tail.firstOffset()
+            + " whose extent is unknown; skip the damage to resume (watershed topics repair)",
+        null);
+  }
+
+  private LogStorageException refusal(WriteFence f) {
+    return new LogStorageException(
+        name
+            + " refuses writes after a storage failure ("
+            + f.cause().getMessage()
+            + (f.sticky() ? "); it takes writes again once reopened" : "); retrying"),
+        f.cause());
+  }
+
+  /**
+   * Queues an attempt to lift a retryable fence when the last one is old enough; an append then
+   * queues behind it instead of being refused.
+   *
+   * @return whether an attempt is queued
+   */
+  private boolean scheduleResume(WriteFence f) {
+    if (f.sticky()
+        || closing
+        || ctx.clock().getAsLong() - f.sinceMs() < WRITE_RETRY_MS
+        || !resumeScheduled.compareAndSet(false, true)) {
+      return false;
+    }
+    queue.add(new Resume());
+    scheduleWriter();
+    return true;
+  }
+
+  /** For the log manager's timer: retries a fenced partition even when no append comes. */
+  void retryWritesIfFenced() {
+    WriteFence f = fence;
     if (f != null) {
-      failAll(tasks, new LogStorageException(name + " refuses writes after a storage failure", f));
+      scheduleResume(f);
+    }
+  }
+
+  /**
+   * On the writer: lifts a retryable fence when the file system has room again, after cutting any
+   * partial write off the active segment (bytes beyond its published size were never acknowledged).
+   * On failure the fence stays, and the next attempt waits {@link #WRITE_RETRY_MS}.
+   */
+  private void tryResume() {
+    resumeScheduled.set(false);
+    WriteFence f = fence;
+    if (f == null || f.sticky()) {
+      return;
+    }
+    long now = ctx.clock().getAsLong();
+    try {
+      if (Files.getFileStore(dir).getUsableSpace() < MIN_FREE_BYTES_TO_RESUME) {
+        fence = new WriteFence(f.cause(), false, now);
+        return;
+      }
+      Segment a = active;
+      try (FileHandlePool.Lease lease = ctx.pool().acquire(a.file)) {
+        if (lease.channel().size() > a.size()) {
+          a.truncateAfterFailedWrite(lease.channel());
+        }
+      }
+      fence = null;
+      LOG.info("{}: writes resume after the storage failure ({})", name, f.cause().getMessage());
+    } catch (IOException | RuntimeException e) {
+      fence = new WriteFence(f.cause(), false, now);
+      LOG.debug("{}: writes cannot resume yet: {}", name, e.toString());
+    }
+  }
+
+  /** Fences the partition after a failed write or fsync, counting and logging it once. */
+  private LogStorageException fenceAfter(String what, Exception e, boolean sticky) {
+    LogStorageException cause =
+        new LogStorageException(name + ": " + what + ": " + e.getMessage(), e);
+    WriteFence previous = fence;
+    fence = new WriteFence(cause, sticky || (previous != null && previous.sticky()), now());
+    if (previous == null) {
+      ctx.stats().storageFailures.increment();
+      LOG.error(
+          "{}: {} ({}); refusing writes {}",
+          name,
+          what,
+          e.toString(),
+          sticky ? "until the partition is reopened" : "until the disk takes them again");
+    }
+    return cause;
+  }
+
+  private long now() {
+    return ctx.clock().getAsLong();
+  }
+
+  /** Whether the partition refuses writes after a storage failure (for health and metrics). */
+  public boolean isFenced() {
+    return fence != null || damagedTail != null;
+  }
+
+  /** Why the partition refuses writes, or null when it takes them. */
+  public String fenceReason() {
+    WriteFence f = fence;
+    if (f != null) {
+      return f.cause().getMessage();
+    }
+    LogDamage tail = damagedTail;
+    return tail == null ? null : damagedTailRefusal(tail).getMessage();
+  }
+
+  private void process(List<WriterTask> tasks) throws IOException {
+    if (tasks.removeIf(t -> t instanceof Resume)) {
+      tryResume();
+    }
+    WriteFence f = fence;
+    if (f != null) {
+      failAll(tasks, refusal(f));
+      return;
+    }
+    LogDamage tail = damagedTail;
+    if (tail != null) {
+      // Appends are refused; barriers complete without rolling (a new segment would give the
+      // damaged offsets again).
+      for (WriterTask t : tasks) {
+        if (t instanceof PendingAppend p) {
+          p.future.completeExceptionally(damagedTailRefusal(tail));
+        } else if (t instanceof Barrier b) {
+          b.done.complete(null);
+        }
+      }
       return;
     }
     long now = ctx.clock().getAsLong();
@@ -695,6 +902,7 @@ public final class PartitionLog {
         BatchValidator.Validated v = p.batches;
         ProducerStateTable.BatchInfo duplicate;
         try {
+          BatchValidator.checkUnchanged(v, name);
           duplicate = checkProducers(v);
         } catch (LogException e) {
           p.future.completeExceptionally(e);
@@ -835,13 +1043,11 @@ public final class PartitionLog {
           ctx.stats().appendedBytes.add(bytes);
           ctx.stats().appendedBatches.add(buffers.length);
         } catch (IOException e) {
-          failure = new LogStorageException(name + ": write failed: " + e.getMessage(), e);
-          ctx.stats().storageFailures.increment();
-          LOG.error("{}: write failed, refusing further writes: {}", name, e.toString());
+          LogStorageException failure = fenceAfter("write failed", e, false);
           try {
             seg.truncateAfterFailedWrite(ch);
           } catch (IOException suppressed) {
-            e.addSuppressed(suppressed);
+            e.addSuppressed(suppressed); // cut again before writes resume
           }
           throw failure;
         }
@@ -874,9 +1080,9 @@ public final class PartitionLog {
     try {
       next = Segment.create(dir, stage.nextOffset, ctx.pool(), now);
     } catch (IOException e) {
-      failure = new LogStorageException(name + ": cannot roll segment: " + e.getMessage(), e);
-      throw failure;
+      throw fenceAfter("cannot roll segment", e, false);
     }
+    old.setFollowingBase(next.baseOffset);
     segments.put(next.baseOffset, next);
     active = next;
     changedSinceLoad = true;
@@ -916,10 +1122,10 @@ public final class PartitionLog {
         p.future.complete(p.result);
       }
     }
-    LogStorageException f = failure;
+    WriteFence f = fence;
     for (Barrier b : barriers) {
       if (f != null) {
-        b.done.completeExceptionally(f);
+        b.done.completeExceptionally(f.cause());
       } else {
         b.done.complete(null);
       }
@@ -954,19 +1160,19 @@ public final class PartitionLog {
     while (true) {
       try {
         flushOnce(forceData);
-      } catch (IOException | RuntimeException e) {
-        if (failure == null) {
-          ctx.stats().storageFailures.increment();
-          failure = new LogStorageException(name + ": fsync failed: " + e.getMessage(), e);
-          LOG.error("{}: fsync failed, refusing further writes: {}", name, e.toString());
-        }
-        failDurableWaiters(failure);
+      } catch (LogStorageException e) {
+        failDurableWaiters(e);
+      } catch (RuntimeException e) {
+        failDurableWaiters(fenceAfter("fsync failed", e, true));
       }
       flushScheduled.set(false);
       // Waiters may remain whose data an earlier pass already forced but whose offsets were
       // published after that pass read the log end: run again, which will cost no fsync.
+      WriteFence f = fence;
       boolean more =
-          !sealing.isEmpty() || dirDirty.get() || (!durableWaiters.isEmpty() && failure == null);
+          !sealing.isEmpty()
+              || (dirDirty.get() && f == null)
+              || (!durableWaiters.isEmpty() && (f == null || !f.sticky()));
       if (!more || !flushScheduled.compareAndSet(false, true)) {
         return;
       }
@@ -977,11 +1183,13 @@ public final class PartitionLog {
    * One flush: fsyncs what was written (unless {@code forceData} is false), writes the index files
    * of sealed segments, and advances the durable offset to what the fsync covered.
    */
-  private void flushOnce(boolean forceData) throws IOException {
-    if (failure != null) {
-      failDurableWaiters(failure);
+  private void flushOnce(boolean forceData) {
+    WriteFence f = fence;
+    if (f != null && f.sticky()) {
+      failDurableWaiters(f.cause());
       return;
     }
+    // Under a retryable fence what was written before the failed write is still made durable.
     long target = logEndOffset;
     List<Segment> toSeal = new ArrayList<>();
     Segment s;
@@ -991,19 +1199,33 @@ public final class PartitionLog {
     if (forceData) {
       for (Segment seg : new ArrayList<>(dirty)) {
         dirty.remove(seg);
-        forceIfPresent(seg);
+        try {
+          forceIfPresent(seg);
+        } catch (IOException e) {
+          throw fenceAfter("fsync failed", e, true);
+        }
       }
     }
-    for (Segment seg : toSeal) {
-      seg.writeIndexFilesIfPresent();
-    }
-    Map.Entry<Long, ProducerStateTable> snapshot;
-    while ((snapshot = producerSnapshots.poll()) != null) {
-      snapshot.getValue().writeSnapshot(dir, snapshot.getKey());
-      deleteOldProducerSnapshots(snapshot.getKey());
+    try {
+      for (Segment seg : toSeal) {
+        seg.writeIndexFilesIfPresent();
+      }
+      Map.Entry<Long, ProducerStateTable> snapshot;
+      while ((snapshot = producerSnapshots.poll()) != null) {
+        snapshot.getValue().writeSnapshot(dir, snapshot.getKey());
+        deleteOldProducerSnapshots(snapshot.getKey());
+      }
+    } catch (IOException e) {
+      // Index files and producer snapshots are derived data, rebuilt from the records on load.
+      LOG.warn("{}: cannot write index files or a producer snapshot: {}", name, e.toString());
     }
     if (dirDirty.getAndSet(false)) {
-      fsyncDirectory(dir);
+      try {
+        fsyncDirectory(dir);
+      } catch (IOException e) {
+        dirDirty.set(true); // a new segment's name is not durable yet: retried on resume
+        throw fenceAfter("directory fsync failed", e, false);
+      }
     }
     if (forceData && target > durableOffset) {
       durableOffset = target;
@@ -1076,13 +1298,17 @@ public final class PartitionLog {
         throw new OffsetOutOfRangeException(offset, start, end);
       }
       if (offset == end) {
+        LogDamage tail = damagedTail;
+        if (tail != null) {
+          throw tail.readError(name);
+        }
         return LogSlice.empty();
       }
       try {
         Map.Entry<Long, Segment> e = segments.floorEntry(offset);
         Segment seg = e != null ? e.getValue() : segments.firstEntry().getValue();
         while (seg != null) {
-          LogSlice slice = seg.read(offset, maxBytes, minOneBatch);
+          LogSlice slice = seg.read(offset, maxBytes, minOneBatch, name);
           if (slice != null) {
             return slice;
           }
@@ -1323,6 +1549,59 @@ public final class PartitionLog {
     requestRoll().join();
   }
 
+  // ---- damage ---------------------------------------------------------------------------------
+
+  /**
+   * The damaged ranges found so far, oldest first. Segments are verified on first read (and all of
+   * them by {@link LogCleaner#skipDamage}), so damage in a segment nothing has read since the start
+   * is not listed yet.
+   */
+  public List<LogDamage> damages() {
+    if (!loaded) {
+      return List.of();
+    }
+    List<LogDamage> out = new ArrayList<>();
+    for (Segment s : segments.values()) {
+      out.addAll(s.damages());
+    }
+    return out;
+  }
+
+  /**
+   * Whether appends are refused because the log ends in damage of unknown extent (false while the
+   * partition is not loaded; this does not load it).
+   */
+  public boolean hasDamagedTail() {
+    return damagedTail != null;
+  }
+
+  /**
+   * Cuts the damaged tail of unknown extent off the active segment, on an operator's request: the
+   * log then ends where its intact data ends and appends resume there. Caller holds {@link
+   * #maintenance}; the writer is idle, since appends are refused while the tail is damaged.
+   *
+   * @return the damage cut, or null when there was none
+   */
+  LogDamage cutDamagedTail() throws IOException {
+    LogDamage tail = damagedTail;
+    if (tail == null) {
+      return null;
+    }
+    Segment a = active;
+    a.cutDamagedTail(tail);
+    logEndOffset = a.nextOffset();
+    durableOffset = logEndOffset;
+    changedSinceLoad = true;
+    damagedTail = null;
+    LOG.warn(
+        "{}: skipped the damaged tail on request ({} bytes from offset {}); appends resume at {}",
+        name,
+        tail.length(),
+        tail.firstOffset(),
+        logEndOffset);
+    return tail;
+  }
+
   // ---- compaction support ---------------------------------------------------------------------
 
   Path dir() {
@@ -1345,6 +1624,7 @@ public final class PartitionLog {
    */
   void replaceSegment(Segment old, Segment replacement) throws IOException {
     if (replacement != null) {
+      replacement.setFollowingBase(old.followingBase());
       segments.replace(old.baseOffset, old, replacement);
       return;
     }
@@ -1374,14 +1654,15 @@ public final class PartitionLog {
     try {
       b.done.get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      if (failure == null) {
+      if (fence == null) {
         LOG.warn("{}: writer did not finish in time: {}", name, e.toString());
       }
     }
     maintenance.lock();
     try {
-      if (failure != null) {
-        failDurableWaiters(failure);
+      WriteFence f = fence;
+      if (f != null) {
+        failDurableWaiters(f.cause());
         return false;
       }
       // Take the flusher's turn so that no flush runs concurrently with the final one.
@@ -1402,7 +1683,7 @@ public final class PartitionLog {
       } finally {
         flushScheduled.set(false);
       }
-      return failure == null;
+      return fence == null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;

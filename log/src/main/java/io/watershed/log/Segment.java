@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +22,22 @@ import org.slf4j.LoggerFactory;
  * <p>States: a segment found on disk starts <em>unloaded</em> (only its base offset is known);
  * {@link #load} reads its index files, or rebuilds them by scanning when they are missing or do not
  * match the records file. A loaded segment read from disk is <em>unverified</em> until its first
- * read scans every batch's CRC ({@link #ensureVerified}), so that damage is found and cut off
- * before anything is served. Segments written or scanned by this process are verified.
+ * read scans every batch's CRC ({@link #ensureVerified}), so that damage is found before anything
+ * is served. Segments written or scanned by this process are verified.
+ *
+ * <h2>Damage</h2>
+ *
+ * A verification never cuts data off: a range of bytes that is not an intact batch, with intact
+ * batches on either side, is recorded as a {@link LogDamage} and fenced — reads of its offsets fail
+ * with {@link LogDamagedException}, reads below and above it go on, and compaction leaves the
+ * segment alone — until an operator skips it on purpose ({@link LogCleaner#skipDamage}). Only crash
+ * recovery may truncate, and only a torn tail: damage running to the end of the file that starts at
+ * or after the recovery point (data never acknowledged as durable).
+ *
+ * <p>The size of a damaged segment covers its damaged bytes too; {@link #locate} and {@link #read}
+ * step over them. Invariant: the end offset of a damaged range is known (stated by the next intact
+ * batch, the segment's index files, the recovery point or the next segment's base offset) unless
+ * the damage is the tail of the partition's last segment, which then refuses appends.
  *
  * <p>Threading: the partition's writer alone appends ({@link #addBatch}, {@link #publish}); readers
  * use {@link #size()} and the indexes without locks. Loading, verifying and rebuilding synchronize
@@ -44,6 +60,15 @@ final class Segment {
   private volatile long maxTimestamp = RecordBatchLayout.NO_TIMESTAMP;
   private volatile long offsetOfMaxTimestamp = -1;
   private boolean deleted; // guarded by this
+
+  /** Damaged ranges found by the last verification, in file order; empty when intact. */
+  private volatile List<LogDamage> damages = List.of();
+
+  /** The next segment's base offset (where this one's offsets end at the latest), or -1. */
+  private volatile long followingBase = -1;
+
+  /** The next offset the index files stated when loaded (checked by the first verification). */
+  private long indexedNextOffset = -1;
 
   /** Whether the index files on disk describe the current contents (nothing to write at close). */
   private volatile boolean indexFilesCurrent;
@@ -148,26 +173,38 @@ final class Segment {
       }
       LOG.info(
           "{}: index files missing or stale, rebuilding from the records file", path.getFileName());
-      rebuild(Long.MIN_VALUE);
+      // Index files intact in themselves still state where the segment's offsets ended, which
+      // bounds damage at the end of the records file.
+      long indexedEnd =
+          offsets != null && times != null && offsets.summary().equals(times.summary())
+              ? offsets.summary().nextOffset()
+              : -1;
+      rebuild(Long.MIN_VALUE, Long.MAX_VALUE, Math.max(indexedEnd, followingBase));
       loaded = true;
     }
   }
 
   /**
-   * Recovery after an unclean shutdown: scans every batch with CRC checks, rebuilds the indexes and
-   * truncates at the first torn or invalid batch.
+   * Recovery after an unclean shutdown: scans every batch with CRC checks and rebuilds the indexes.
+   * A torn tail whose first offset is at least {@code truncatableFrom} is cut off; any other damage
+   * is fenced.
    *
+   * @param minOffset the smallest base offset a batch may have (the previous segment's end)
+   * @param truncatableFrom the recovery point: data from here on was never promised durable
+   * @param knownEnd an offset the segment is known to have reached (the recovery point when it lies
+   *     in this segment, or the next segment's base), or -1
    * @return bytes cut off the tail
    */
-  synchronized long recover(long minOffset) throws IOException {
+  synchronized long recover(long minOffset, long truncatableFrom, long knownEnd)
+      throws IOException {
     createdMs =
         Files.readAttributes(file.path(), BasicFileAttributes.class).creationTime().toMillis();
-    long dropped = rebuild(minOffset);
+    long dropped = rebuild(minOffset, truncatableFrom, Math.max(knownEnd, followingBase));
     loaded = true;
     return dropped;
   }
 
-  /** Loads the segment and, the first time, checks every batch's CRC, cutting off damage. */
+  /** Loads the segment and, the first time, checks every batch's CRC, fencing any damage. */
   void ensureVerified() throws IOException {
     if (verified) {
       return;
@@ -175,9 +212,33 @@ final class Segment {
     load();
     synchronized (this) {
       if (!verified) {
-        rebuild(Long.MIN_VALUE);
+        rebuild(Long.MIN_VALUE, Long.MAX_VALUE, Math.max(indexedNextOffset, followingBase));
       }
     }
+  }
+
+  /** Damaged ranges found by the last verification (none before the segment is verified). */
+  List<LogDamage> damages() {
+    return damages;
+  }
+
+  /** The damage running to the end of this file, or null. */
+  LogDamage tailDamage() {
+    List<LogDamage> d = damages;
+    if (d.isEmpty()) {
+      return null;
+    }
+    LogDamage last = d.getLast();
+    return last.position() + (long) last.length() == size ? last : null;
+  }
+
+  /** Tells the segment where the next one starts, which bounds a damaged tail's offsets. */
+  void setFollowingBase(long base) {
+    followingBase = base;
+  }
+
+  long followingBase() {
+    return followingBase;
   }
 
   boolean isVerified() {
@@ -185,13 +246,16 @@ final class Segment {
   }
 
   /**
-   * Scans the whole records file with CRC checks, rebuilds both indexes, and truncates the file at
-   * the first torn or invalid batch. Caller holds the segment's lock or owns it exclusively.
+   * Scans the whole records file with CRC checks and rebuilds both indexes. Damage is fenced; a
+   * torn tail (damage running to the end of the file) whose first offset is at least {@code
+   * truncatableFrom} is cut off instead. Caller holds the segment's lock or owns it exclusively.
    *
    * @param minOffset the smallest base offset a batch may have (the previous segment's end)
+   * @param truncatableFrom offsets from which a torn tail may be cut (Long.MAX_VALUE: never)
+   * @param knownEnd an offset the segment is known to reach, or -1; bounds a fenced tail
    * @return bytes cut off the tail
    */
-  long rebuild(long minOffset) throws IOException {
+  long rebuild(long minOffset, long truncatableFrom, long knownEnd) throws IOException {
     offsetIndex = new SparseIndex();
     timeIndex = new SparseIndex();
     maxTimestamp = RecordBatchLayout.NO_TIMESTAMP;
@@ -201,17 +265,27 @@ final class Segment {
     bytesSinceIndexEntry = 0;
     SegmentScanner.Result result;
     long fileSize;
+    int end;
+    long next;
+    long dropped = 0;
+    List<LogDamage> found;
     try (FileHandlePool.Lease lease = pool.acquire(file)) {
       FileChannel ch = lease.channel();
       fileSize = ch.size();
+      int[] expectedPosition = {0};
       result =
-          SegmentScanner.scan(
+          SegmentScanner.scanResyncing(
               ch,
-              0,
+              toString(),
               fileSize,
               Math.max(minOffset, baseOffset),
-              true,
               (position, batch) -> {
+                if (position != expectedPosition[0]) {
+                  // The first batch after damage: index it, so that reads beyond the damage
+                  // start here instead of walking into the damaged bytes.
+                  bytesSinceIndexEntry = Integer.MAX_VALUE / 2;
+                }
+                expectedPosition[0] = position + batch.remaining();
                 long batchMax = RecordBatchLayout.maxTimestamp(batch, 0);
                 addBatch(
                     position,
@@ -222,22 +296,49 @@ final class Segment {
                     RecordBatchLayout.storedCrc(batch, 0),
                     REBUILD_INDEX_INTERVAL_BYTES);
               });
-      if (result.problem() != null) {
-        indexFilesCurrent = false;
+      found = new ArrayList<>(result.damages());
+      end = (int) fileSize;
+      next = result.nextOffset();
+      LogDamage tail = found.isEmpty() || found.getLast().endKnown() ? null : found.getLast();
+      if (tail != null && tail.firstOffset() >= truncatableFrom) {
+        // A torn tail after the recovery point: the writer died inside a write that was never
+        // acknowledged as durable. Cut it, as Kafka's recovery does.
+        found.removeLast();
         LOG.warn(
-            "{}: {}; truncating {} bytes at position {} (offsets from {} on are dropped)",
-            file.path().getFileName(),
-            result.problem(),
-            fileSize - result.validEnd(),
-            result.validEnd(),
-            result.nextOffset());
-        ch.truncate(result.validEnd());
+            "{}: {}; truncating the torn tail: {} bytes at position {} (offsets from {} on, never"
+                + " acknowledged as durable)",
+            this,
+            tail.problem(),
+            tail.length(),
+            tail.position(),
+            tail.firstOffset());
+        ch.truncate(tail.position());
         ch.force(true);
+        dropped = tail.length();
+        end = tail.position();
+      } else if (tail != null && knownEnd > tail.firstOffset()) {
+        found.set(found.size() - 1, tail.withEndOffset(knownEnd));
+        next = knownEnd;
       }
     }
-    publish(result.validEnd(), result.validEnd() == 0 ? baseOffset : result.nextOffset());
+    for (LogDamage d : found) {
+      LOG.error(
+          "{}: damaged on disk: {} bytes at position {}, offsets {} to {} ({}); fenced, not"
+              + " served, until skipped on purpose",
+          this,
+          d.length(),
+          d.position(),
+          d.firstOffset(),
+          d.endKnown() ? String.valueOf(d.endOffset() - 1) : "(end unknown)",
+          d.problem());
+    }
+    if (dropped > 0 || !found.isEmpty()) {
+      indexFilesCurrent = false;
+    }
+    damages = List.copyOf(found);
+    publish(end, end == 0 ? baseOffset : next);
     verified = true;
-    return fileSize - result.validEnd();
+    return dropped;
   }
 
   private void install(SegmentSummary s, SparseIndex offsets, SparseIndex times) {
@@ -245,6 +346,7 @@ final class Segment {
     timeIndex = times;
     size = s.sizeInBytes();
     nextOffset = s.nextOffset();
+    indexedNextOffset = s.nextOffset();
     lastBatchPosition = s.lastBatchPosition();
     lastBatchCrc = s.lastBatchCrc();
     maxTimestamp = s.maxTimestamp();
@@ -328,6 +430,23 @@ final class Segment {
     size = newSize;
   }
 
+  /**
+   * Cuts a damaged tail of unknown extent off the file, on an operator's request: the segment then
+   * ends with its last intact batch. Caller owns the writer's side (appends are refused).
+   */
+  synchronized void cutDamagedTail(LogDamage tail) throws IOException {
+    try (FileHandlePool.Lease lease = pool.acquire(file)) {
+      FileChannel ch = lease.channel();
+      ch.truncate(tail.position());
+      ch.force(true);
+    }
+    List<LogDamage> rest = new ArrayList<>(damages);
+    rest.remove(tail);
+    damages = List.copyOf(rest);
+    indexFilesCurrent = false;
+    publish(tail.position(), tail.position() == 0 ? baseOffset : tail.firstOffset());
+  }
+
   /** Cuts the file back after a failed write, so the torn bytes are never read. Writer only. */
   void truncateAfterFailedWrite(FileChannel ch) throws IOException {
     ch.truncate(size);
@@ -377,18 +496,43 @@ final class Segment {
   /**
    * Finds the first batch whose last offset is at least {@code offset}, reading batch headers from
    * the nearest index entry. Returns null when every batch ends before it.
+   *
+   * @throws LogDamagedException when {@code offset} lies in a damaged range of this segment
    */
-  BatchLocation locate(FileChannel ch, long offset, int limit) throws IOException {
+  BatchLocation locate(FileChannel ch, long offset, int limit, String partition)
+      throws IOException {
+    for (LogDamage d : damages) {
+      if (d.covers(offset)) {
+        throw d.readError(partition);
+      }
+    }
     int i = offsetIndex.floor(offset - baseOffset, false);
     int position = i < 0 ? 0 : (int) offsetIndex.value(i);
     return scanFrom(ch, position, limit, b -> b.lastOffset() >= offset);
   }
 
+  /** Where the first damaged range at or after {@code position} starts, or {@code limit}. */
+  private int intactUntil(int position, int limit) {
+    for (LogDamage d : damages) {
+      if (d.position() >= position) {
+        return Math.min(limit, d.position());
+      }
+    }
+    return limit;
+  }
+
+  /** Walks batch headers from {@code position}, stepping over damaged ranges. */
   private BatchLocation scanFrom(
       FileChannel ch, int position, int limit, java.util.function.Predicate<BatchLocation> stop)
       throws IOException {
     ByteBuffer header = ByteBuffer.allocate(RecordBatchLayout.HEADER_SIZE);
+    List<LogDamage> damaged = damages;
     while (position + RecordBatchLayout.HEADER_SIZE <= limit) {
+      LogDamage d = startingAt(damaged, position);
+      if (d != null) {
+        position += d.length();
+        continue;
+      }
       header.clear();
       if (readFully(ch, header, position) < header.capacity()) {
         return null;
@@ -407,17 +551,27 @@ final class Segment {
     return null;
   }
 
+  private static LogDamage startingAt(List<LogDamage> damaged, int position) {
+    for (LogDamage d : damaged) {
+      if (d.position() == position) {
+        return d;
+      }
+    }
+    return null;
+  }
+
   /**
    * Reads from the batch holding {@code offset}: the slice starts at that batch and spans at least
    * that batch and at most {@code max(maxBytes, its size)} bytes. Null when the segment holds no
    * batch ending at or after {@code offset}.
    */
-  LogSlice read(long offset, int maxBytes, boolean minOneBatch) throws IOException {
+  LogSlice read(long offset, int maxBytes, boolean minOneBatch, String partition)
+      throws IOException {
     ensureVerified();
     int limit = size;
     FileHandlePool.Lease lease = pool.acquire(file);
     try {
-      BatchLocation b = locate(lease.channel(), offset, limit);
+      BatchLocation b = locate(lease.channel(), offset, limit, partition);
       if (b == null) {
         lease.close();
         return null;
@@ -426,7 +580,9 @@ final class Segment {
         lease.close();
         return LogSlice.empty();
       }
-      int length = Math.min(limit - b.position(), Math.max(maxBytes, b.size()));
+      // Never into damaged bytes: the slice stops where the next damaged range starts.
+      int length =
+          Math.min(intactUntil(b.position(), limit) - b.position(), Math.max(maxBytes, b.size()));
       return new LogSlice(lease, b.position(), length, b.baseOffset());
     } catch (IOException | RuntimeException e) {
       lease.close();
@@ -445,7 +601,7 @@ final class Segment {
     long startOffset = Math.max(minOffset, t < 0 ? baseOffset : baseOffset + timeIndex.value(t));
     try (FileHandlePool.Lease lease = pool.acquire(file)) {
       FileChannel ch = lease.channel();
-      BatchLocation b = locate(ch, startOffset, limit);
+      BatchLocation b = firstIntactFrom(ch, startOffset, limit);
       while (b != null) {
         ByteBuffer batch = ByteBuffer.allocate(b.size());
         readFully(ch, batch, b.position());
@@ -473,7 +629,7 @@ final class Segment {
     TimestampOffset best = null;
     try (FileHandlePool.Lease lease = pool.acquire(file)) {
       FileChannel ch = lease.channel();
-      BatchLocation b = locate(ch, minOffset, limit);
+      BatchLocation b = firstIntactFrom(ch, minOffset, limit);
       while (b != null) {
         ByteBuffer header = ByteBuffer.allocate(RecordBatchLayout.HEADER_SIZE);
         readFully(ch, header, b.position());
@@ -490,6 +646,26 @@ final class Segment {
       }
     }
     return best;
+  }
+
+  /**
+   * The first intact batch ending at or after {@code offset}, stepping over damage (timestamp
+   * searches look at what is there; only reads of damaged offsets fail).
+   */
+  private BatchLocation firstIntactFrom(FileChannel ch, long offset, int limit) throws IOException {
+    long from = offset;
+    for (LogDamage d : damages) {
+      if (d.covers(from)) {
+        if (!d.endKnown()) {
+          return null;
+        }
+        from = d.endOffset();
+      }
+    }
+    int i = offsetIndex.floor(from - baseOffset, false);
+    int position = i < 0 ? 0 : (int) offsetIndex.value(i);
+    long target = from;
+    return scanFrom(ch, position, limit, b -> b.lastOffset() >= target);
   }
 
   // ---- maintenance ---------------------------------------------------------------------------

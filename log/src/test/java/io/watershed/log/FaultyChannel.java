@@ -21,6 +21,7 @@ final class FaultyChannel extends FileChannel {
   static final class Faults {
     final AtomicBoolean failWrites = new AtomicBoolean();
     final AtomicBoolean failFsyncs = new AtomicBoolean();
+    final AtomicBoolean failTruncates = new AtomicBoolean();
 
     /** While set, closing a channel waits for it, as closing a deleted large file can. */
     final AtomicReference<CountDownLatch> closeGate = new AtomicReference<>();
@@ -104,6 +105,9 @@ final class FaultyChannel extends FileChannel {
 
   @Override
   public FileChannel truncate(long size) throws IOException {
+    if (faults.failTruncates.get()) {
+      throw new IOException("Input/output error (injected truncate failure)");
+    }
     file.truncate(size);
     return this;
   }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A real full disk: the log lives on a 4 MiB tmpfs (mounted by the test when it runs as root;
  * otherwise a child JVM runs under {@code ulimit -f}, whose writes fail with EFBIG just as a full
  * disk fails them with ENOSPC). Appends must fail with a clear error, nothing stored may be lost,
- * and after space is freed and the log reopened, appends work again.
+ * and once space is freed appends work again, without a restart.
  */
 class SmallDiskTest {
   @TempDir Path tmp;
@@ -78,12 +78,24 @@ class SmallDiskTest {
       // Sticky: the partition refuses further writes instead of retrying.
       Throwable again = log.append(batch(-1), AppendOptions.DURABLE).handle((r, e) -> e).join();
       assertThat(again).isInstanceOf(LogStorageException.class);
+      assertThat(log.isFenced()).isTrue();
       // What was stored is still readable.
       assertRecords(TestBatches.readAll(log, 0), acked);
-    }
-    assertThat(acked).hasSizeGreaterThan(100);
+      assertThat(acked).hasSizeGreaterThan(100);
 
-    Files.delete(filler);
+      // Space is freed: the partition takes writes again by itself, without a restart.
+      Files.delete(filler);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (log.isFenced() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(log.isFenced()).isFalse();
+      AppendResult resumed = log.append(batch(acked.size()), AppendOptions.DURABLE).join();
+      assertThat(resumed.firstOffset()).isEqualTo(acked.size());
+      acked.add(acked.size());
+      assertRecords(TestBatches.readAll(log, 0), acked);
+    }
+
     try (LogManager manager = LogManager.open(LogManagerConfig.defaults(root))) {
       PartitionLog log = manager.partition("p-0", CONFIG);
       assertRecords(TestBatches.readAll(log, 0), acked);

@@ -83,7 +83,8 @@ public final class TestBatches {
     return out;
   }
 
-  private static long lastOffsetOf(ByteBuffer whole) {
+  /** The last offset of the whole batches in {@code whole}. */
+  static long lastOffsetOf(ByteBuffer whole) {
     int at = 0;
     long last = -1;
     while (at < whole.limit()) {
