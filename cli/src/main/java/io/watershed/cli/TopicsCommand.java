@@ -1,6 +1,7 @@
 package io.watershed.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code watershed topics list|create|describe|alter|delete}. */
+/** {@code watershed topics list|create|describe|alter|delete|verify|repair}. */
 @Command(
     name = "topics",
     mixinStandardHelpOptions = true,
@@ -19,7 +20,9 @@ import picocli.CommandLine.Parameters;
       TopicsCommand.Create.class,
       TopicsCommand.Describe.class,
       TopicsCommand.Alter.class,
-      TopicsCommand.Delete.class
+      TopicsCommand.Delete.class,
+      TopicsCommand.Verify.class,
+      TopicsCommand.Repair.class
     })
 final class TopicsCommand extends Group {
 
@@ -138,7 +141,7 @@ final class TopicsCommand extends Group {
                   + Units.bytes(t.path("sizeBytes").asLong())
                   + (t.path("internal").asBoolean() ? "  (internal)" : ""));
       out().println();
-      Table p = new Table("PARTITION", "START", "END", "RECORDS", "SIZE", "SEGMENTS");
+      Table p = new Table("PARTITION", "START", "END", "RECORDS", "SIZE", "SEGMENTS", "STATE");
       for (JsonNode part : t.path("partitions")) {
         p.row(
             part.path("partition").asInt(),
@@ -146,9 +149,21 @@ final class TopicsCommand extends Group {
             part.path("endOffset").asLong(),
             part.path("records").asLong(),
             Units.bytes(part.path("sizeBytes").asLong()),
-            part.path("segments").asInt());
+            part.path("segments").asInt(),
+            state(part));
       }
       p.print(out());
+      for (JsonNode part : t.path("partitions")) {
+        if (part.has("fenced")) {
+          out()
+              .println(
+                  "partition "
+                      + part.path("partition").asInt()
+                      + ": "
+                      + part.path("fenced").asText());
+        }
+        printDamage(out(), part.path("partition").asInt(), part.path("damaged"));
+      }
       out().println();
       Table c = new Table("CONFIG", "VALUE", "SOURCE");
       t.path("configs")
@@ -160,6 +175,145 @@ final class TopicsCommand extends Group {
                       e.getValue().path("value").asText(),
                       e.getValue().path("source").asText()));
       c.print(out());
+      return ExitCodes.OK;
+    }
+  }
+
+  /** "ok", or what is wrong with a partition, for the describe table. */
+  private static String state(JsonNode partition) {
+    int damaged = partition.path("damaged").size();
+    boolean writable = partition.path("writable").asBoolean(true);
+    if (damaged == 0 && writable) {
+      return "ok";
+    }
+    String s = writable ? "" : "refuses writes";
+    if (damaged > 0) {
+      s += (s.isEmpty() ? "" : ", ") + damaged + " damaged range" + (damaged == 1 ? "" : "s");
+    }
+    return s;
+  }
+
+  /** One line per damaged range of a partition. */
+  static void printDamage(PrintWriter out, int partition, JsonNode ranges) {
+    for (JsonNode d : ranges) {
+      JsonNode end = d.path("endOffset");
+      out.println(
+          "partition "
+              + partition
+              + ": offsets "
+              + d.path("firstOffset").asLong()
+              + (end.isNull() || end.isMissingNode()
+                  ? " onwards (end unknown)"
+                  : " to " + (end.asLong() - 1))
+              + " damaged: "
+              + d.path("bytes").asLong()
+              + " bytes at "
+              + d.path("segment").asText()
+              + ":"
+              + d.path("position").asLong()
+              + " ("
+              + d.path("problem").asText()
+              + ")");
+    }
+  }
+
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Check every batch of every partition of a topic on disk now (CRC32C and framing; reads"
+            + " the whole topic) and list the damaged ranges.",
+        "Exits 0 when the topic is intact, 1 when damage was found."
+      },
+      footer = {"", ExitCodes.FOOTER})
+  static final class Verify extends ApiCommand {
+    @Parameters(paramLabel = "TOPIC")
+    String topic;
+
+    @Option(names = "--json", description = "Print the API's JSON.")
+    boolean json;
+
+    @Override
+    int run(AdminClient client) {
+      JsonNode answer = client.post(topicPath(topic) + "/verify", Map.of());
+      int damaged = 0;
+      for (JsonNode part : answer.path("partitions")) {
+        damaged += part.path("damaged").size();
+      }
+      if (json) {
+        printJson(answer);
+      } else {
+        for (JsonNode part : answer.path("partitions")) {
+          printDamage(out(), part.path("partition").asInt(), part.path("damaged"));
+        }
+        out()
+            .println(
+                damaged == 0
+                    ? "topic " + topic + " is intact"
+                    : damaged
+                        + " damaged range(s) in "
+                        + topic
+                        + "; skip them with: watershed topics repair "
+                        + topic
+                        + " --partition N --execute");
+      }
+      return damaged == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+  }
+
+  @Command(
+      name = "repair",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Skip the damaged ranges of a partition, on purpose: their bytes are removed and their"
+            + " offsets become a gap that readers step over; a damaged end of unknown extent is"
+            + " cut so that appends resume. What is skipped is lost.",
+        "Without --execute, only lists what would be skipped."
+      },
+      footer = {"", ExitCodes.FOOTER})
+  static final class Repair extends ApiCommand {
+    @Parameters(paramLabel = "TOPIC")
+    String topic;
+
+    @Option(
+        names = {"-p", "--partition"},
+        paramLabel = "N",
+        required = true,
+        description = "The partition to repair.")
+    int partition;
+
+    @Option(names = "--execute", description = "Skip the damage (else: a dry run).")
+    boolean execute;
+
+    @Option(names = "--json", description = "Print the API's JSON.")
+    boolean json;
+
+    @Override
+    int run(AdminClient client) {
+      JsonNode answer =
+          client.post(
+              AdminClient.path(
+                  topicPath(topic) + "/partitions/" + partition + "/repair",
+                  Map.of("dryRun", !execute)),
+              Map.of());
+      if (json) {
+        printJson(answer);
+        return ExitCodes.OK;
+      }
+      JsonNode skipped = answer.path("skipped");
+      printDamage(out(), partition, skipped);
+      if (skipped.isEmpty()) {
+        out().println("partition " + partition + " of " + topic + " has no damage");
+      } else if (execute) {
+        out()
+            .println(
+                "skipped "
+                    + skipped.size()
+                    + " damaged range(s); the partition ends at offset "
+                    + answer.path("endOffset").asLong());
+      } else {
+        out().println("dry run: add --execute to skip these ranges (their records are lost)");
+      }
       return ExitCodes.OK;
     }
   }

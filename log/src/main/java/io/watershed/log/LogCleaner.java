@@ -177,6 +177,7 @@ final class LogCleaner {
               0,
               s.size(),
               s.baseOffset,
+              Long.MAX_VALUE,
               true,
               s.damages(),
               (position, batch) -> {

@@ -387,6 +387,7 @@ public final class PartitionLog {
             0,
             s.size(),
             s.baseOffset,
+            Long.MAX_VALUE,
             false,
             s.damages(),
             (position, batch) -> {
@@ -1565,6 +1566,25 @@ public final class PartitionLog {
       out.addAll(s.damages());
     }
     return out;
+  }
+
+  /**
+   * Verifies every segment not verified yet (a CRC scan of each batch), so that all damage is known
+   * now rather than at the first read of each segment. Reads the whole partition from disk: for
+   * operators, not for hot paths.
+   *
+   * @return the damaged ranges, oldest first
+   */
+  public List<LogDamage> verify() {
+    load();
+    try {
+      for (Segment s : segments.values()) {
+        s.ensureVerified();
+      }
+    } catch (IOException e) {
+      throw new LogStorageException(name + ": verification failed: " + e.getMessage(), e);
+    }
+    return damages();
   }
 
   /**

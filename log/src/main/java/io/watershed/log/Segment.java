@@ -279,6 +279,7 @@ final class Segment {
               toString(),
               fileSize,
               Math.max(minOffset, baseOffset),
+              followingBase > baseOffset ? followingBase : Long.MAX_VALUE,
               (position, batch) -> {
                 if (position != expectedPosition[0]) {
                   // The first batch after damage: index it, so that reads beyond the damage

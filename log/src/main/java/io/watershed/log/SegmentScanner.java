@@ -17,6 +17,12 @@ import java.util.List;
  * file, its magic is 2, its offsets are not below those of the batch before, and — when CRCs are
  * checked — its CRC32C matches. A run of zero bytes (a preallocated or torn tail) fails the length
  * check.
+ *
+ * <p>The base offset is not covered by the CRC, so a damaged one is found by its neighbours: the
+ * offsets of one segment lie within {@code [its base offset, its base offset + 2^31)}, and a batch
+ * that leaves a gap in the offsets (only compaction and skipped damage leave gaps) must be followed
+ * by an intact batch that starts after it; when the intact batch after it starts inside its range
+ * instead, its own base offset is the damaged field.
  */
 final class SegmentScanner {
   /**
@@ -49,12 +55,16 @@ final class SegmentScanner {
   /**
    * Scans {@code [from, limit)}, stopping at the first invalid batch. Ranges in {@code skip} (known
    * damage, positions in this file) are stepped over without being read.
+   *
+   * @param minOffset the smallest offset a batch may hold
+   * @param endBound offsets must lie below this (the next segment's base offset), or Long.MAX_VALUE
    */
   static Result scan(
       FileChannel ch,
       int from,
       long limit,
       long minOffset,
+      long endBound,
       boolean checkCrc,
       List<LogDamage> skip,
       BatchVisitor visitor)
@@ -108,10 +118,21 @@ final class SegmentScanner {
       if (baseOffset < nextOffset || lastDelta < 0) {
         return new Result(validEnd, nextOffset, "offsets go backwards at position " + position);
       }
+      if (baseOffset + lastDelta - minOffset > Integer.MAX_VALUE
+          || baseOffset + lastDelta >= endBound) {
+        return new Result(
+            validEnd, nextOffset, "offsets out of the segment's range at position " + position);
+      }
       if (checkCrc
           && RecordBatchLayout.computeCrc(chunk, inChunk, size)
               != RecordBatchLayout.storedCrc(chunk, inChunk)) {
         return new Result(validEnd, nextOffset, "CRC mismatch at position " + position);
+      }
+      if (checkCrc && baseOffset > nextOffset && position + size < limit) {
+        long following = intactBaseOffsetAt(ch, position + size, limit);
+        if (following >= nextOffset && following <= baseOffset + lastDelta) {
+          return new Result(validEnd, nextOffset, "damaged base offset at position " + position);
+        }
       }
       visitor.visit(position, chunk.slice(inChunk, size));
       nextOffset = baseOffset + lastDelta + 1;
@@ -130,18 +151,23 @@ final class SegmentScanner {
    * @param segment the file's name, for the damage records
    */
   static Result scanResyncing(
-      FileChannel ch, String segment, long limit, long minOffset, BatchVisitor visitor)
+      FileChannel ch,
+      String segment,
+      long limit,
+      long minOffset,
+      long endBound,
+      BatchVisitor visitor)
       throws IOException {
     List<LogDamage> damages = new ArrayList<>();
     int position = 0;
     long nextOffset = minOffset;
     while (true) {
-      Result r = scan(ch, position, limit, nextOffset, true, List.of(), visitor);
+      Result r = scan(ch, position, limit, nextOffset, endBound, true, List.of(), visitor);
       if (r.problem() == null) {
         return new Result(r.validEnd(), r.nextOffset(), null, damages);
       }
       int damagedAt = r.validEnd();
-      long resumeAt = findIntactBatch(ch, damagedAt + 1, limit, r.nextOffset());
+      long resumeAt = findIntactBatch(ch, damagedAt + 1, limit, r.nextOffset(), endBound);
       if (resumeAt < 0) {
         damages.add(
             new LogDamage(
@@ -163,8 +189,8 @@ final class SegmentScanner {
   }
 
   /** The first position in {@code [from, limit)} where an intact batch starts, or -1. */
-  private static long findIntactBatch(FileChannel ch, long from, long limit, long minOffset)
-      throws IOException {
+  private static long findIntactBatch(
+      FileChannel ch, long from, long limit, long minOffset, long endBound) throws IOException {
     ByteBuffer window = ByteBuffer.allocate(CHUNK);
     int header = RecordBatchLayout.HEADER_SIZE;
     for (long start = from; start + header <= limit; start += CHUNK - header + 1) {
@@ -179,6 +205,7 @@ final class SegmentScanner {
             || at + RecordBatchLayout.LOG_OVERHEAD + (long) batchLength > limit
             || RecordBatchLayout.baseOffset(window, i) < minOffset
             || RecordBatchLayout.lastOffsetDelta(window, i) < 0
+            || RecordBatchLayout.lastOffset(window, i) >= endBound
             || RecordBatchLayout.recordCount(window, i) < 0) {
           continue;
         }
@@ -191,6 +218,29 @@ final class SegmentScanner {
       }
     }
     return -1;
+  }
+
+  /** The base offset of the intact batch at {@code position}, or -1 when none is there. */
+  private static long intactBaseOffsetAt(FileChannel ch, long position, long limit)
+      throws IOException {
+    ByteBuffer header = ByteBuffer.allocate(RecordBatchLayout.HEADER_SIZE);
+    if (position + header.capacity() > limit
+        || Segment.readFully(ch, header, position) < header.capacity()
+        || RecordBatchLayout.magic(header, 0) != RecordBatchLayout.CURRENT_MAGIC) {
+      return -1;
+    }
+    int batchLength = RecordBatchLayout.batchLength(header, 0);
+    if (batchLength < header.capacity() - RecordBatchLayout.LOG_OVERHEAD
+        || position + RecordBatchLayout.LOG_OVERHEAD + (long) batchLength > limit) {
+      return -1;
+    }
+    ByteBuffer batch = ByteBuffer.allocate(batchLength + RecordBatchLayout.LOG_OVERHEAD);
+    if (Segment.readFully(ch, batch, position) < batch.capacity()
+        || RecordBatchLayout.computeCrc(batch, 0, batch.capacity())
+            != RecordBatchLayout.storedCrc(batch, 0)) {
+      return -1;
+    }
+    return RecordBatchLayout.baseOffset(batch, 0);
   }
 
   private static long baseOffsetAt(FileChannel ch, long position) throws IOException {

@@ -360,6 +360,63 @@ class CorruptionTest {
     assertThat(walk.records().getLast().offset()).isEqualTo(99);
   }
 
+  /** Positions of the batches in a segment file. */
+  private static List<Integer> batchPositions(byte[] file) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(file);
+    List<Integer> out = new java.util.ArrayList<>();
+    for (int at = 0; at < file.length; at += b.getInt(at + 8) + 12) {
+      out.add(at);
+    }
+    return out;
+  }
+
+  @Test
+  void aFlippedBaseOffsetIsFoundByTheBatchAfterIt() throws Exception {
+    // The base offset is not covered by the CRC: a flipped bit there must still be found.
+    Path partitionDir = writeAndClose();
+    Path victim = segmentFiles(partitionDir, ".log").get(1);
+    byte[] bytes = Files.readAllBytes(victim);
+    int second = batchPositions(bytes).get(1);
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+    long base = b.getLong(second);
+    b.putLong(second, base ^ (1L << 40));
+    Files.write(victim, bytes);
+    PartitionLog log = open().partition("p-0", small);
+    Walk walk = walk(log);
+    assertIntact(walk.records());
+    assertThat(walk.refused())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.firstOffset()).isEqualTo(base);
+              assertThat(e.endOffset()).isEqualTo(base + 1);
+            });
+    assertThat(walk.records()).hasSize(99);
+    assertThat(log.logEndOffset()).isEqualTo(100);
+  }
+
+  @Test
+  void aFlippedBaseOffsetOfASegmentsLastBatchIsBoundedByTheNextSegment() throws Exception {
+    Path partitionDir = writeAndClose();
+    Path victim = segmentFiles(partitionDir, ".log").get(1);
+    byte[] bytes = Files.readAllBytes(victim);
+    int last = batchPositions(bytes).getLast();
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+    long base = b.getLong(last);
+    b.putLong(last, base + 5);
+    Files.write(victim, bytes);
+    simulateCrashBeforeAnyCheckpoint(); // recovery scans every segment in order
+    PartitionLog log = open().partition("p-0", small);
+    Walk walk = walk(log);
+    assertIntact(walk.records());
+    assertThat(walk.refused())
+        .singleElement()
+        .extracting(LogDamagedException::firstOffset)
+        .isEqualTo(base);
+    assertThat(walk.records()).hasSize(99);
+    assertThat(log.logEndOffset()).isEqualTo(100);
+  }
+
   @Test
   void compactionLeavesADamagedSegmentAlone() throws Exception {
     LogConfig compacted = small.with(Map.of("cleanup.policy", "compact"));

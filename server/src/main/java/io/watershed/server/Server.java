@@ -8,6 +8,7 @@ import io.watershed.server.http.DataDirCheck;
 import io.watershed.server.http.HealthHandler;
 import io.watershed.server.http.HttpService;
 import io.watershed.server.http.MetricsHandler;
+import io.watershed.server.http.PartitionsCheck;
 import io.watershed.server.http.ReadyHandler;
 import io.watershed.server.http.StaticFiles;
 import io.watershed.server.kafka.KafkaService;
@@ -89,7 +90,16 @@ public final class Server {
 
     Executor blocking = http.blockingExecutor();
     http.routes()
-        .get("/health", new HealthHandler(List.of(new DataDirCheck(config.dataDir(), blocking))))
+        .get(
+            "/health",
+            new HealthHandler(
+                List.of(
+                    new DataDirCheck(config.dataDir(), blocking),
+                    new PartitionsCheck(
+                        () -> {
+                          var topics = storage.topicsIfStarted();
+                          return topics == null ? null : topics.logs();
+                        }))))
         .get("/ready", new ReadyHandler(server::isReady, server::isStopped, server::boundPorts))
         .get("/metrics", new MetricsHandler(metrics, blocking));
     AdminApi.register(

@@ -2,6 +2,8 @@ package io.watershed.server.admin;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.watershed.core.topic.TopicException;
+import io.watershed.log.LogDamagedException;
+import io.watershed.log.LogStorageException;
 import io.watershed.server.http.HttpHandler;
 import io.watershed.server.http.Request;
 import io.watershed.server.http.Response;
@@ -109,6 +111,13 @@ public final class ApiHandlers {
     if (e instanceof IllegalStateException
         && String.valueOf(e.getMessage()).contains("not started")) {
       return Response.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "the server is starting");
+    }
+    if (e instanceof LogStorageException) {
+      // A full disk or a fenced partition: retry later (the message says which and why).
+      return Response.error(HttpResponseStatus.SERVICE_UNAVAILABLE, e.getMessage());
+    }
+    if (e instanceof LogDamagedException) {
+      return Response.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, e.getMessage());
     }
     if (e instanceof TimeoutException) {
       return Response.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "no answer in time, try again");

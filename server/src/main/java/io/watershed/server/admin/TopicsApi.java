@@ -6,11 +6,13 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.watershed.core.metadata.TopicMetadata;
 import io.watershed.core.topic.TopicStore;
 import io.watershed.log.LogConfig;
+import io.watershed.log.LogDamage;
 import io.watershed.log.PartitionLog;
 import io.watershed.log.PartitionTraffic;
 import io.watershed.server.http.Request;
 import io.watershed.server.http.Response;
 import io.watershed.server.http.Router;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,8 +23,10 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@code /api/v1/topics}: list, create, describe (partitions with offsets, sizes and traffic;
- * effective configs with their source), alter configs, add partitions, delete.
+ * {@code /api/v1/topics}: list, create, describe (partitions with offsets, sizes and traffic,
+ * whether they take writes, damaged ranges; effective configs with their source), alter configs,
+ * add partitions, delete; verify a topic's segment files, and skip a partition's damaged ranges on
+ * an operator's request.
  */
 final class TopicsApi {
   private final AdminContext ctx;
@@ -38,6 +42,65 @@ final class TopicsApi {
     routes.delete("/api/v1/topics/{topic}", h.async(this::delete));
     routes.patch("/api/v1/topics/{topic}/configs", h.async(this::alterConfigs));
     routes.post("/api/v1/topics/{topic}/partitions", h.async(this::addPartitions));
+    routes.post("/api/v1/topics/{topic}/verify", h.blocking(r -> verify(topic(r))));
+    routes.post("/api/v1/topics/{topic}/partitions/{partition}/repair", h.blocking(this::repair));
+  }
+
+  /**
+   * Verifies every segment of every partition of {@code t} now (a CRC scan; reads the whole topic
+   * from disk) and answers each partition's damaged ranges.
+   */
+  private Object verify(TopicMetadata t) {
+    List<Map<String, Object>> partitions = new ArrayList<>();
+    for (int p = 0; p < t.partitionCount(); p++) {
+      PartitionLog log = ctx.topics().partition(t.name(), p).orElse(null);
+      if (log != null) {
+        Map<String, Object> pm = new LinkedHashMap<>();
+        pm.put("partition", p);
+        pm.put("damaged", damageJson(log.verify()));
+        partitions.add(pm);
+      }
+    }
+    return Map.of("topic", t.name(), "partitions", partitions);
+  }
+
+  /**
+   * Skips the damaged ranges of one partition, on purpose: the damaged bytes are removed (their
+   * offsets become a gap), a damaged tail of unknown extent is cut so appends resume. With {@code
+   * dryRun=true} only says what would be skipped. Answers the ranges.
+   */
+  private Object repair(Request r) throws IOException {
+    TopicMetadata t = topic(r);
+    int p = Params.partition(r);
+    PartitionLog log =
+        ctx.topics()
+            .partition(t.name(), p)
+            .orElseThrow(
+                () -> ApiException.notFound("no partition " + p + " in '" + t.name() + "'"));
+    boolean dryRun = Params.bool(r, "dryRun", false);
+    List<LogDamage> ranges = dryRun ? log.verify() : ctx.topics().logs().skipDamage(log.name());
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("topic", t.name());
+    m.put("partition", p);
+    m.put("dryRun", dryRun);
+    m.put("skipped", damageJson(ranges));
+    m.put("endOffset", log.logEndOffset());
+    return m;
+  }
+
+  private static List<Map<String, Object>> damageJson(List<LogDamage> damages) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (LogDamage d : damages) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("firstOffset", d.firstOffset());
+      m.put("endOffset", d.endKnown() ? d.endOffset() : null);
+      m.put("segment", d.segment());
+      m.put("position", d.position());
+      m.put("bytes", d.length());
+      m.put("problem", d.problem());
+      out.add(m);
+    }
+    return out;
   }
 
   TopicMetadata topic(Request r) {
@@ -196,6 +259,11 @@ final class TopicsApi {
       pm.put("bytesIn", traffic.bytesIn());
       pm.put("recordsOut", traffic.recordsOut());
       pm.put("bytesOut", traffic.bytesOut());
+      pm.put("writable", !log.isFenced());
+      if (log.isFenced()) {
+        pm.put("fenced", log.fenceReason());
+      }
+      pm.put("damaged", damageJson(log.damages()));
       size += log.sizeInBytes();
       records += log.logEndOffset() - log.logStartOffset();
       partitions.add(pm);

@@ -13,8 +13,27 @@ public interface HealthCheck {
   CompletionStage<Result> check();
 
   /**
-   * @param healthy whether this check passes; the server is UP only if all pass
+   * How a check, and so the server, stands. {@code /health} answers 200 only when every check is
+   * {@link #UP}; otherwise 503 with the worst status.
+   */
+  enum Status {
+    /** Serving normally. */
+    UP,
+    /**
+     * Serving, but some writes or reads are refused (a full disk, a fenced or damaged partition).
+     */
+    DEGRADED,
+    /** Not serving. */
+    DOWN
+  }
+
+  /**
+   * @param status how the check stands
    * @param details shown under the check's name, in order
    */
-  record Result(boolean healthy, Map<String, Object> details) {}
+  record Result(Status status, Map<String, Object> details) {
+    public boolean healthy() {
+      return status == Status.UP;
+    }
+  }
 }

@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /health}: 200 {@code {"status":"UP","checks":{...}}} when every check passes, else 503
- * with {@code "status":"DOWN"}. A check that does not answer within {@link #CHECK_TIMEOUT} fails.
+ * with the worst check's status ({@code "DEGRADED"}: serving, but some writes or reads are refused;
+ * {@code "DOWN"}) and each check's details, which say why. A check that does not answer within
+ * {@link #CHECK_TIMEOUT} is DOWN.
  */
 public final class HealthHandler implements HttpHandler {
   static final Duration CHECK_TIMEOUT = Duration.ofSeconds(2);
@@ -41,18 +43,26 @@ public final class HealthHandler implements HttpHandler {
     return CompletableFuture.allOf(results.toArray(CompletableFuture<?>[]::new))
         .thenApply(
             ignored -> {
-              boolean up = true;
+              HealthCheck.Status worst = HealthCheck.Status.UP;
               Map<String, Object> details = new LinkedHashMap<>();
               for (int i = 0; i < checks.size(); i++) {
                 HealthCheck.Result r = results.get(i).join();
-                up &= r.healthy();
-                details.put(checks.get(i).name(), r.details());
+                if (r.status().compareTo(worst) > 0) {
+                  worst = r.status();
+                }
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("status", r.status().name());
+                d.putAll(r.details());
+                details.put(checks.get(i).name(), d);
               }
               Map<String, Object> body = new LinkedHashMap<>();
-              body.put("status", up ? "UP" : "DOWN");
+              body.put("status", worst.name());
               body.put("checks", details);
               return Response.json(
-                  up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
+                  worst == HealthCheck.Status.UP
+                      ? HttpResponseStatus.OK
+                      : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                  body);
             });
   }
 
@@ -65,6 +75,6 @@ public final class HealthHandler implements HttpHandler {
         cause instanceof java.util.concurrent.TimeoutException
             ? "no answer within " + CHECK_TIMEOUT.toMillis() + " ms"
             : cause.toString();
-    return new HealthCheck.Result(false, Map.of("error", message));
+    return new HealthCheck.Result(HealthCheck.Status.DOWN, Map.of("error", message));
   }
 }

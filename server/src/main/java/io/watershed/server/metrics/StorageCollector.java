@@ -8,6 +8,9 @@ import io.watershed.core.topic.TopicStore;
 import io.watershed.log.LogStats;
 import io.watershed.log.PartitionLog;
 import io.watershed.log.PartitionTraffic;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
@@ -15,7 +18,8 @@ import java.util.function.Supplier;
  * The log engine's figures, read at scrape time from counters the engine keeps anyway: per
  * partition records and bytes in and out, log size, segments and offsets; engine-wide appends,
  * writes, fsyncs, their time and a histogram of their durations, segment rolls, deletions and
- * compactions, storage failures.
+ * compactions, storage failures; partitions refusing writes and damaged ranges; the data
+ * directory's free and total space.
  */
 final class StorageCollector implements MultiCollector {
   private static final double[] FSYNC_BOUNDS_SECONDS =
@@ -38,6 +42,7 @@ final class StorageCollector implements MultiCollector {
     if (store == null) {
       return new MetricSnapshots(s.build());
     }
+    int fenced = 0;
     for (TopicMetadata t : store.list()) {
       for (int p = 0; p < t.partitionCount(); p++) {
         PartitionLog log = store.partition(t.name(), p).orElse(null);
@@ -53,8 +58,18 @@ final class StorageCollector implements MultiCollector {
             .gauge("watershed_partition_log_size_bytes", null, log.sizeInBytes(), l)
             .gauge("watershed_partition_log_segments", null, log.segmentCount(), l)
             .gauge("watershed_partition_log_start_offset", null, log.logStartOffset(), l)
-            .gauge("watershed_partition_log_end_offset", null, log.logEndOffset(), l);
+            .gauge("watershed_partition_log_end_offset", null, log.logEndOffset(), l)
+            .gauge("watershed_partition_fenced", null, log.isFenced() ? 1 : 0, l)
+            .gauge("watershed_partition_damaged_ranges", null, log.damages().size(), l);
+        fenced += log.isFenced() ? 1 : 0;
       }
+    }
+    try {
+      FileStore disk = Files.getFileStore(store.logs().config().root());
+      s.gauge("watershed_storage_free_bytes", null, disk.getUsableSpace(), Labels.EMPTY)
+          .gauge("watershed_storage_total_bytes", null, disk.getTotalSpace(), Labels.EMPTY);
+    } catch (IOException e) {
+      // Left out of this scrape; the health check reports the file system's trouble.
     }
     LogStats e = store.logs().stats();
     Labels none = Labels.EMPTY;
@@ -74,6 +89,7 @@ final class StorageCollector implements MultiCollector {
         .counter("watershed_log_segments_deleted", null, e.segmentsDeleted(), none)
         .counter("watershed_log_segments_compacted", null, e.segmentsCompacted(), none)
         .counter("watershed_log_storage_failures", null, e.storageFailures(), none)
+        .gauge("watershed_log_fenced_partitions", null, fenced, none)
         .gauge("watershed_topics", null, store.list().size(), none);
     return new MetricSnapshots(s.build());
   }
@@ -93,6 +109,22 @@ final class StorageCollector implements MultiCollector {
         .declare("watershed_partition_log_segments", "Segment files of the partition.", false)
         .declare("watershed_partition_log_start_offset", "The first readable offset.", false)
         .declare("watershed_partition_log_end_offset", "The offset of the next record.", false)
+        .declare(
+            "watershed_partition_fenced",
+            "1 while the partition refuses writes (a failed write on a full disk until it takes"
+                + " writes again, a failed fsync until restart, a damaged tail until repaired).",
+            false)
+        .declare(
+            "watershed_partition_damaged_ranges",
+            "Damaged ranges found in the partition's segment files; fenced until repaired.",
+            false)
+        .declare(
+            "watershed_storage_free_bytes",
+            "Bytes free for the server in the data directory's file system.",
+            false)
+        .declare(
+            "watershed_storage_total_bytes", "Size of the data directory's file system.", false)
+        .declare("watershed_log_fenced_partitions", "Partitions refusing writes now.", false)
         .declare("watershed_log_appended_batches", "Batches appended, all partitions.", true)
         .declare("watershed_log_appended_records", "Records appended, all partitions.", true)
         .declare("watershed_log_appended_bytes", "Bytes appended, all partitions.", true)
@@ -107,7 +139,7 @@ final class StorageCollector implements MultiCollector {
         .declare("watershed_log_segments_compacted", "Segments rewritten by compaction.", true)
         .declare(
             "watershed_log_storage_failures",
-            "Failed writes or fsyncs; each takes a partition offline for writes.",
+            "Failed writes or fsyncs; each fences a partition for writes.",
             true)
         .declare("watershed_topics", "Topics, internal ones included.", false);
   }
