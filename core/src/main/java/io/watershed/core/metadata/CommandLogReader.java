@@ -4,7 +4,9 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -97,6 +99,45 @@ final class CommandLogReader {
         expectedIndex++;
       }
     }
+  }
+
+  /**
+   * Whether an intact entry — a plausible length and a CRC32C that matches — with an index of at
+   * least {@code minIndex} starts anywhere in {@code file} after byte {@code from}. Then the damage
+   * at {@code from} is not a torn tail: entries after it were written, and acknowledged, later.
+   * Reads the rest of the file; only for recovery.
+   */
+  static boolean intactEntryAfter(CommandLogFile file, long from, long minIndex)
+      throws IOException {
+    byte[] rest;
+    try (FileChannel ch = FileChannel.open(file.path(), StandardOpenOption.READ)) {
+      long size = ch.size() - from;
+      if (size <= MetadataLog.ENTRY_HEADER_SIZE) {
+        return false;
+      }
+      ByteBuffer buf = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, size));
+      while (buf.hasRemaining() && ch.read(buf, from + buf.position()) >= 0) {
+        // read on
+      }
+      rest = buf.array();
+    }
+    ByteBuffer b = ByteBuffer.wrap(rest);
+    CRC32C crc = new CRC32C();
+    for (int i = 1; i + MetadataLog.ENTRY_HEADER_SIZE <= rest.length; i++) {
+      int length = b.getInt(i + MetadataLog.LENGTH_OFFSET);
+      if (length < 1
+          || length > MetadataLog.MAX_PAYLOAD_BYTES
+          || i + MetadataLog.ENTRY_HEADER_SIZE + (long) length > rest.length
+          || b.getLong(i + MetadataLog.INDEX_OFFSET) < minIndex) {
+        continue;
+      }
+      crc.reset();
+      crc.update(rest, i + MetadataLog.INDEX_OFFSET, Long.BYTES + length);
+      if ((int) crc.getValue() == b.getInt(i + MetadataLog.CRC_OFFSET)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void checkHeader(CommandLogFile file, InputStream in) throws IOException {

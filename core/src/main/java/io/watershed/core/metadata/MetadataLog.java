@@ -50,13 +50,13 @@ import org.slf4j.LoggerFactory;
  * <h2>Recovery</h2>
  *
  * {@link #open} reads every file. In the active file it stops at the first entry that is torn or
- * fails its CRC, truncates the file there and logs how many bytes it dropped. A crash leaves only
- * an unsynced, hence unacknowledged, tail there; a bad disk that damaged an older entry of the
- * active file costs the entries from that one on, and the warning says so. Everything else is
- * refused with a {@link CorruptMetadataException} rather than truncated, because truncating would
- * silently take acknowledged commands with it: a bad file header, an intact entry out of sequence
- * (a gap or a repeat), files whose indexes do not follow on, or a damaged entry in a sealed file
- * (sealed files were fully synced before the next one was created, so no crash tears them).
+ * fails its CRC and, when no intact entry follows it, truncates the file there and logs how many
+ * bytes it dropped: a crash leaves only an unsynced, hence unacknowledged, tail there. Everything
+ * else is refused with a {@link CorruptMetadataException} rather than truncated, because truncating
+ * would silently take acknowledged commands with it: a damaged entry with intact ones after it (a
+ * bad disk, not a crash), a bad file header, an intact entry out of sequence (a gap or a repeat),
+ * files whose indexes do not follow on, or a damaged entry in a sealed file (sealed files were
+ * fully synced before the next one was created, so no crash tears them).
  *
  * <p>Invariants: indexes are contiguous across all files, from {@link #firstIndex()} to {@link
  * #lastIndex()}; every entry up to {@link #lastIndex()} is durable.
@@ -157,6 +157,17 @@ final class MetadataLog implements Closeable {
     FileChannel channel = openForAppend(last);
     try {
       if (!scan.isClean()) {
+        if (CommandLogReader.intactEntryAfter(last, scan.validBytes(), scan.nextIndex() + 1)) {
+          throw new CorruptMetadataException(
+              last.path()
+                  + " is damaged at byte "
+                  + scan.validBytes()
+                  + " (entry "
+                  + scan.nextIndex()
+                  + ": "
+                  + scan.damage()
+                  + ") but intact entries follow it; refusing to drop acknowledged commands");
+        }
         truncateTail(last, channel, scan);
       }
     } catch (IOException | RuntimeException e) {

@@ -84,35 +84,46 @@ class CommandLogRecoveryTest {
   }
 
   @Test
-  void aFlippedByteFailsTheCrcAndEverythingFromThatEntryOnIsDropped() throws IOException {
+  void aFlippedByteWithIntactEntriesAfterItIsRefusedAndNothingIsTruncated() throws IOException {
+    // Entries after the damaged one were written, synced and acknowledged later: not a torn tail.
     Path file = CrashedLogs.write(dataDir, 100, FIVE_TOPICS).get(0);
     long thirdEntry = CrashedLogs.entryOffset(FIVE_TOPICS, 2);
     long size = Files.size(file);
     CrashedLogs.flipByte(file, thirdEntry + MetadataLog.ENTRY_HEADER_SIZE + 10);
 
-    try (LogCapture log = LogCapture.of(MetadataLog.class);
-        MetadataStore store = open()) {
-      assertThat(topicNames(store)).containsExactly("topic-0", "topic-1");
-      assertThat(log.warnings())
-          .singleElement()
-          .asString()
-          .contains("CRC32C mismatch")
-          .contains("byte " + thirdEntry)
-          .contains("dropped " + (size - thirdEntry) + " bytes");
-      assertThat(Files.size(file)).isEqualTo(thirdEntry);
-    }
+    assertThatThrownBy(this::open)
+        .isInstanceOf(CorruptMetadataException.class)
+        .hasMessageContaining("byte " + thirdEntry)
+        .hasMessageContaining("CRC32C mismatch")
+        .hasMessageContaining("refusing to drop acknowledged commands");
+    assertThat(Files.size(file)).isEqualTo(size);
   }
 
   @Test
-  void aFlippedLengthIsCaughtToo() throws IOException {
+  void aFlippedLengthWithIntactEntriesAfterItIsRefusedToo() throws IOException {
     Path file = CrashedLogs.write(dataDir, 100, FIVE_TOPICS).get(0);
     long fourthEntry = CrashedLogs.entryOffset(FIVE_TOPICS, 3);
+    long size = Files.size(file);
     CrashedLogs.flipByte(file, fourthEntry);
+
+    assertThatThrownBy(this::open)
+        .isInstanceOf(CorruptMetadataException.class)
+        .hasMessageContaining("impossible payload length")
+        .hasMessageContaining("refusing to drop acknowledged commands");
+    assertThat(Files.size(file)).isEqualTo(size);
+  }
+
+  @Test
+  void aFlippedByteInTheLastEntryIsATornTailAndIsCut() throws IOException {
+    Path file = CrashedLogs.write(dataDir, 100, FIVE_TOPICS).get(0);
+    long lastEntry = CrashedLogs.entryOffset(FIVE_TOPICS, 4);
+    CrashedLogs.flipByte(file, lastEntry + MetadataLog.ENTRY_HEADER_SIZE + 3);
 
     try (LogCapture log = LogCapture.of(MetadataLog.class);
         MetadataStore store = open()) {
-      assertThat(topicNames(store)).containsExactly("topic-0", "topic-1", "topic-2");
-      assertThat(log.warnings()).singleElement().asString().contains("impossible payload length");
+      assertThat(topicNames(store)).hasSize(4);
+      assertThat(log.warnings()).singleElement().asString().contains("CRC32C mismatch");
+      assertThat(Files.size(file)).isEqualTo(lastEntry);
     }
   }
 
