@@ -313,6 +313,20 @@ class ClassicGroupTest {
   }
 
   @Test
+  void anOffsetCommitOnAFullDiskIsNotCoordinatorAndTheOldOffsetStays() {
+    store.topic("orders", 2);
+    String id = stableGroupOfOne();
+    assertThat(commit(id, 1, (short) 9, "orders")).isEqualTo(Errors.NONE);
+    store.failWrites(new java.io.IOException("the metadata store failed: No space left on device"));
+    // Kafka's coordinator answers a failed write of its log so: the client finds the coordinator
+    // again and retries.
+    assertThat(commit(id, 1, (short) 9, "orders")).isEqualTo(Errors.NOT_COORDINATOR);
+    assertThat(heartbeat(id, 1)).as("the member stays").isEqualTo(Errors.NONE);
+    store.failWrites(null);
+    assertThat(commit(id, 1, (short) 9, "orders")).isEqualTo(Errors.NONE);
+  }
+
+  @Test
   void offsetCommitsAreCheckedAgainstTheGroupsGenerationAndMembers() {
     store.topic("orders", 2);
     assertThat(commit("", 3, (short) 9, "orders")).isEqualTo(Errors.GROUP_ID_NOT_FOUND);
