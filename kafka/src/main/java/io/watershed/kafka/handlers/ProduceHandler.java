@@ -41,9 +41,9 @@ import org.apache.kafka.common.requests.ProduceResponse;
  *       closes it, so that the client refreshes its metadata; {@code acks=1}: answered once
  *       written; {@code acks=all}: answered once durable under {@code log.flush}.
  *   <li>Errors per partition, with Kafka's codes: unknown topics, malformed or corrupt batches, too
- *       large, bad timestamps, out-of-order sequences, stale producer epochs, storage failures; none
- *       of them is logged (they are the client's doing, or the log engine logged them).
- *   <li>Transactions are not supported: transactional batches are refused.
+ *       large, bad timestamps, out-of-order sequences, stale producer epochs, storage failures;
+ *       none of them is logged (they are the client's doing, or the log engine logged them).
+ *   <li>Transactions are not supported: transactional batches are refused with INVALID_TXN_STATE.
  *   <li>{@code acks} other than 0, 1 and -1: every partition gets INVALID_REQUIRED_ACKS, as from
  *       Kafka, and nothing is written.
  * </ul>
@@ -108,7 +108,10 @@ final class ProduceHandler implements ApiHandler {
         }
         MemoryRecords records = (MemoryRecords) pd.records();
         if (records.firstBatch().isTransactional()) {
-          fail(pr, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, "transactions are not supported");
+          // Kafka's answer to a transactional batch that is part of no ongoing transaction
+          // (UnifiedLog: "Record was not part of an ongoing transaction"): here none can be.
+          TransactionsRefusal.refused("a transactional batch for " + td.name() + "-" + pd.index());
+          fail(pr, Errors.INVALID_TXN_STATE, TransactionsRefusal.MESSAGE);
           continue;
         }
         appends.add(
