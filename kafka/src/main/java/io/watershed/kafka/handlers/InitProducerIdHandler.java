@@ -32,18 +32,25 @@ final class InitProducerIdHandler implements ApiHandler {
     return ApiKeys.INIT_PRODUCER_ID;
   }
 
+  private static CompletableFuture<AbstractResponse> refused(
+      InitProducerIdResponseData out, Errors error) {
+    return CompletableFuture.completedFuture(
+        new InitProducerIdResponse(
+            out.setErrorCode(error.code()).setProducerId(-1).setProducerEpoch((short) -1)));
+  }
+
   @Override
   public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
     InitProducerIdRequestData req = request.body(InitProducerIdRequest.class).data();
     InitProducerIdResponseData out = new InitProducerIdResponseData().setThrottleTimeMs(0);
+    if (req.transactionalId() != null && req.transactionalId().isEmpty()) {
+      // Kafka's TransactionCoordinator answers an empty transactional id so.
+      return refused(out, Errors.INVALID_REQUEST);
+    }
     if (req.transactionalId() != null) {
       TransactionsRefusal.refused(
           "a producer id for transactional id '" + req.transactionalId() + "'");
-      return CompletableFuture.completedFuture(
-          new InitProducerIdResponse(
-              out.setErrorCode(Errors.UNSUPPORTED_VERSION.code())
-                  .setProducerId(-1)
-                  .setProducerEpoch((short) -1)));
+      return refused(out, Errors.UNSUPPORTED_VERSION);
     }
     // Reserving a block of ids may write a file: not on the event loop.
     return CompletableFuture.supplyAsync(
