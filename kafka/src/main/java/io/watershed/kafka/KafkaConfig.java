@@ -13,8 +13,9 @@ package io.watershed.kafka;
  *     written; reading pauses beyond it
  * @param autoCreateTopics create a topic a client asks metadata for (auto.create.topics.enable)
  * @param defaultPartitions partitions of an auto-created topic (num.partitions)
- * @param groupInitialRebalanceDelayMs wait for more members before the first rebalance of an empty
- *     classic group (group.initial.rebalance.delay.ms)
+ * @param groupInitialRebalanceDelayMs how long the first rebalance of an empty classic group waits
+ *     for more members while others are joining with it (group.initial.rebalance.delay.ms); a lone
+ *     first member does not wait
  * @param groupMinSessionTimeoutMs smallest session timeout a classic member may ask for
  * @param groupMaxSessionTimeoutMs largest session timeout a classic member may ask for
  * @param consumerGroupSessionTimeoutMs session timeout of consumer-protocol members

@@ -9,13 +9,10 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.common.errors.InvalidRequestException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.network.ClientInformation;
 import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestContext;
@@ -34,14 +31,16 @@ import org.slf4j.LoggerFactory;
  * written and until its handler has completed (whichever is later), because parsed requests
  * (Produce records) point into it and the log writes Produce batches from it.
  *
- * <p>Bad input never closes the connection: an API or version this broker does not serve gets
- * {@code UNSUPPORTED_VERSION}; a body that does not parse gets {@code INVALID_REQUEST} where a
- * response can be built. Only a frame whose header cannot be read at all is answered with a bare
- * error and dropped. Runs on the connection's event loop.
+ * <p>A request that cannot be served at all closes its own connection, as Kafka's broker closes it:
+ * a header that cannot be read (an unknown API key, a frame cut short), an API or version this
+ * broker does not advertise, a body that does not parse. The answers to the requests before it are
+ * written first; nothing after it is read. Errors a handler reports are answered with the request's
+ * own error response. Runs on the connection's event loop.
  */
 final class KafkaConnection extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaConnection.class);
   private static final ListenerName LISTENER = new ListenerName("PLAINTEXT");
+  private static final ThrottledLog BAD_REQUESTS = new ThrottledLog(LOG);
 
   /** A request whose response is not yet written. */
   private static final class Slot {
@@ -50,11 +49,12 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     AbstractRequest request;
     boolean done;
     Send send; // null when nothing is to be written (acks=0)
-    ByteBuf raw; // a bare error response, for a request no schema can answer
     final long receivedNanos = System.nanoTime();
     String api = "Unknown"; // the API key's name once the header is read, for request metrics
     boolean failed;
-    boolean closeAfter; // close the connection instead of answering (a failed acks=0 Produce)
+    // Close the connection instead of answering: a failed acks=0 Produce, or a request that
+    // cannot be served at all (Kafka's answer to a request that does not parse).
+    boolean closeAfter;
 
     Slot(ByteBuf frame) {
       this.frame = frame;
@@ -65,7 +65,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Slot> pending = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private String connectionId;
-  private boolean closing; // a CloseConnection was reached: nothing more is read or answered
+  // The connection is to close once the answers before the closing request are written: nothing
+  // more is read, and nothing after that request is answered.
+  private boolean closing;
+  private boolean closed; // the closing request reached the head of the queue: nothing is written
 
   KafkaConnection(KafkaBroker broker) {
     this.broker = broker;
@@ -100,8 +103,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     try {
       dispatch(slot);
     } catch (RuntimeException e) {
+      // A bug of this broker, not the client's doing; the client would wait forever for an
+      // answer that never comes, so close.
       LOG.warn("{}: cannot serve request: {}", connectionId, e.toString());
-      complete(slot, null);
+      closeInsteadOfAnswering(slot);
     }
   }
 
@@ -111,10 +116,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     try {
       header = RequestHeader.parse(buffer);
     } catch (RuntimeException e) {
-      // An API key this codec does not know, or a header that does not parse: the frame length
-      // kept the stream in step, so answer with the bare error and go on.
-      LOG.debug("{}: unreadable request header: {}", connectionId, e.toString());
-      answerRaw(slot, Errors.UNSUPPORTED_VERSION);
+      // An API key no schema knows, or a header cut short: Kafka closes the connection.
+      reject(slot, "unreadable request header: " + e.getMessage());
       return;
     }
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
@@ -131,39 +134,25 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     slot.context = context;
     ApiKeys api = header.apiKey();
     slot.api = api.name;
-    if (api != ApiKeys.API_VERSIONS && !header.isApiVersionSupported()) {
-      // A version the codec cannot parse (older or newer than it knows): no schema to answer
-      // with, so the bare error. ApiVersions is parsed as v0 instead (KIP-511).
-      answerRaw(slot, Errors.UNSUPPORTED_VERSION);
-      return;
-    }
     ApiHandler handler = broker.registry().handler(api, header.apiVersion());
     if (handler == null && api == ApiKeys.API_VERSIONS) {
       // KIP-511: an ApiVersions version this broker does not know is parsed as v0 and answered
       // by the ApiVersions handler, which reports UNSUPPORTED_VERSION with its own versions.
       handler = broker.registry().handler(api, api.oldestVersion());
     }
-    // Not served: UNSUPPORTED_VERSION whatever the body holds, so the answer says what matters.
-    Errors parseFailure = handler == null ? Errors.UNSUPPORTED_VERSION : Errors.INVALID_REQUEST;
+    if (handler == null) {
+      // What ApiVersions does not advertise is not enabled, and Kafka closes the connection on a
+      // request it has not enabled (SocketServer.parseRequestHeader): well-behaved clients never
+      // send one, since they pick versions from ApiVersions.
+      reject(slot, api.name + " v" + header.apiVersion() + " is not served by this broker");
+      return;
+    }
     try {
       slot.request = context.parseRequest(buffer).request;
     } catch (RuntimeException e) {
-      LOG.debug("{}: unparseable {} v{}: {}", connectionId, api, header.apiVersion(), e.toString());
-      AbstractRequest empty = EmptyRequests.of(api, header.apiVersion());
-      if (empty == null) {
-        answerRaw(slot, parseFailure);
-      } else {
-        slot.request = empty;
-        fail(
-            slot,
-            handler == null
-                ? unsupported(api, header.apiVersion())
-                : new InvalidRequestException("malformed " + api + " request: " + e.getMessage()));
-      }
-      return;
-    }
-    if (handler == null) {
-      fail(slot, unsupported(api, header.apiVersion()));
+      // Kafka parses the body before handling it and closes the connection when that fails.
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      reject(slot, "malformed " + api.name + " v" + header.apiVersion() + " request: " + cause);
       return;
     }
     CompletableFuture<AbstractResponse> future;
@@ -188,15 +177,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         });
   }
 
-  private static UnsupportedVersionException unsupported(ApiKeys api, short version) {
-    return new UnsupportedVersionException(api + " v" + version + " is not supported");
-  }
-
   private void respond(Slot slot, AbstractResponse response, Throwable error) {
     if (KafkaErrors.unwrap(error) instanceof CloseConnection close) {
       LOG.info("{}: closing the connection: {}", connectionId, close.getMessage());
-      slot.closeAfter = true;
-      complete(slot, null);
+      closeInsteadOfAnswering(slot);
       return;
     }
     if (error != null) {
@@ -227,21 +211,36 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
           slot.request.getErrorResponse(0, KafkaErrors.toApiException(error));
       complete(slot, slot.context.buildResponseSend(response));
     } catch (RuntimeException e) {
+      // A bug of this broker: no answer can be built, so close rather than leave the client
+      // waiting for one.
       LOG.error("{}: cannot encode an error response: {}", connectionId, e.toString());
-      answerRaw(slot, Errors.UNKNOWN_SERVER_ERROR);
+      closeInsteadOfAnswering(slot);
     }
   }
 
-  /** Answers with a response header and a bare error code, for requests no schema can answer. */
-  private void answerRaw(Slot slot, Errors error) {
-    ByteBuffer frame = slot.frame.nioBuffer();
-    int correlationId = frame.remaining() >= 8 ? frame.getInt(4) : -1;
-    ByteBuf out = ctx.alloc().buffer(10);
-    out.writeInt(6).writeInt(correlationId).writeShort(error.code());
-    slot.raw = out;
+  /**
+   * A request that cannot be served at all: an unreadable header, an API or version this broker
+   * does not serve, a body that does not parse. Kafka closes the connection (SocketServer closes it
+   * on the InvalidRequestException of RequestContext.parseRequest and RequestHeader.parse), so do
+   * the same once the answers to earlier requests are written; the request counts as failed in the
+   * request metrics. Logged without a stack trace, throttled: it is the client's doing.
+   */
+  private void reject(Slot slot, String reason) {
+    BAD_REQUESTS.info(connectionId + ": closing the connection: " + reason);
     slot.failed = true;
-    slot.done = true;
-    drain();
+    closeInsteadOfAnswering(slot);
+  }
+
+  /**
+   * Closes the connection once the answers before {@code slot} are written. Nothing more is read
+   * from now on, so no request after it is served, as with Kafka, which reads one request of a
+   * connection at a time.
+   */
+  private void closeInsteadOfAnswering(Slot slot) {
+    closing = true;
+    ctx.channel().config().setAutoRead(false);
+    slot.closeAfter = true;
+    complete(slot, null);
   }
 
   private void complete(Slot slot, Send send) {
@@ -252,6 +251,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
   /** Writes every finished response at the head of the queue, in order. */
   private void drain() {
+    if (closed) {
+      return;
+    }
     boolean wrote = false;
     while (!pending.isEmpty() && pending.peekFirst().done) {
       Slot slot = pending.pollFirst();
@@ -261,15 +263,11 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
       if (slot.closeAfter) {
         // Everything before it is written; nothing after it is answered.
         slot.frame.release();
-        closing = true;
-        ctx.channel().config().setAutoRead(false);
+        closed = true;
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         return;
       }
-      if (slot.raw != null) {
-        ctx.write(slot.raw, ctx.voidPromise());
-        wrote = true;
-      } else if (slot.send != null) {
+      if (slot.send != null) {
         try {
           SendSink.write(ctx, slot.send, ctx.voidPromise());
           wrote = true;
@@ -283,7 +281,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     if (wrote) {
       ctx.flush();
     }
-    if (!ctx.channel().config().isAutoRead()
+    if (!closing
+        && !ctx.channel().config().isAutoRead()
         && pending.size() < broker.config().maxInFlightPerConnection()) {
       ctx.channel().config().setAutoRead(true);
     }
@@ -307,9 +306,6 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     for (Slot s : pending) {
       if (s.frame.refCnt() > 0) {
         s.frame.release();
-      }
-      if (s.raw != null && s.raw.refCnt() > 0) {
-        s.raw.release();
       }
     }
     pending.clear();

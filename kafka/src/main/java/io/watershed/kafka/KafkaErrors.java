@@ -3,12 +3,15 @@ package io.watershed.kafka;
 import io.watershed.core.topic.TopicException;
 import io.watershed.log.InvalidTimestampException;
 import io.watershed.log.LogClosedException;
+import io.watershed.log.LogDamagedException;
 import io.watershed.log.LogStorageException;
 import io.watershed.log.OffsetOutOfRangeException;
 import io.watershed.log.OutOfOrderSequenceException;
 import io.watershed.log.ProducerFencedException;
 import io.watershed.log.RecordTooLargeException;
 import io.watershed.log.format.CorruptBatchException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.InvalidRecordException;
@@ -27,7 +30,11 @@ import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Maps what the log engine and core report to Kafka's own exceptions and error codes. */
+/**
+ * Maps what the log engine and core report to Kafka's own exceptions and error codes. Only an
+ * exception nobody expected (a bug) is logged here, with its stack trace; every mapped one is the
+ * client's doing or was logged where it happened, so a client retrying it cannot flood the log.
+ */
 public final class KafkaErrors {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaErrors.class);
 
@@ -52,7 +59,14 @@ public final class KafkaErrors {
       case ProducerFencedException e -> new InvalidProducerEpochException(m);
       case OffsetOutOfRangeException e ->
           new org.apache.kafka.common.errors.OffsetOutOfRangeException(m);
+      // Storage failures of the log and of the metadata store (disk full, I/O error), which logged
+      // them where they happened: Kafka's KAFKA_STORAGE_ERROR, which clients retry.
       case LogStorageException e -> new KafkaStorageException(m);
+      case IOException e -> new KafkaStorageException(m);
+      case UncheckedIOException e -> new KafkaStorageException(m);
+      // A read reached a fenced, damaged range: Kafka's answer to a batch that fails its checks,
+      // which kafka-clients raises as "Encountered corrupt message when fetching offset ...".
+      case LogDamagedException e -> new CorruptRecordException(m);
       case LogClosedException e -> new UnknownTopicOrPartitionException(m);
       case TopicException e ->
           switch (e.error()) {

@@ -210,6 +210,11 @@ final class ClassicGroup implements CoordinatedGroup {
     return pendingJoinMembers.containsKey(memberId);
   }
 
+  /** Whether some member ids handed out with MEMBER_ID_REQUIRED have not joined yet. */
+  boolean hasPendingMembers() {
+    return !pendingJoinMembers.isEmpty();
+  }
+
   /**
    * Records a member id handed out with MEMBER_ID_REQUIRED, not yet joined, with the timer that
    * forgets it if the member never comes back.

@@ -217,10 +217,15 @@ final class ClassicRebalancer {
         group.groupId(),
         group.generation(),
         group.size());
-    if (initial) {
-      // The first rebalance of an empty group waits a little for more members, each new one
-      // extending the wait, up to the rebalance timeout: one rebalance instead of many as a
-      // fleet of consumers starts.
+    if (initial && !group.hasPendingMembers() && group.hasAllMembersJoined()) {
+      // Nobody else is joining: the first member gets its assignment at once instead of waiting
+      // out the initial delay for members that are not coming (Kafka makes it wait, 3 s by
+      // default). A member that comes later starts an ordinary rebalance.
+      completeJoin(group);
+    } else if (initial) {
+      // Others are joining too (they hold member ids from MEMBER_ID_REQUIRED and have not joined
+      // yet): as Kafka does, wait a little for more members, each new one extending the wait, up
+      // to the rebalance timeout: one rebalance instead of many as a fleet of consumers starts.
       int delay = config.initialRebalanceDelayMs();
       int remaining = Math.max(group.rebalanceTimeoutMs() - delay, 0);
       setJoinDeadline(group, delay, g -> completeInitialRebalance(g, delay, remaining));

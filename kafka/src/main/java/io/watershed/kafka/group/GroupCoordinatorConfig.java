@@ -6,7 +6,8 @@ import io.watershed.kafka.KafkaConfig;
  * The coordinator's settings, with Kafka's names.
  *
  * @param initialRebalanceDelayMs how long the first rebalance of an empty classic group waits for
- *     more members (group.initial.rebalance.delay.ms)
+ *     more members when others are joining with the first (group.initial.rebalance.delay.ms); a
+ *     lone first member gets its assignment at once
  * @param minSessionTimeoutMs smallest session timeout a classic member may ask for
  *     (group.min.session.timeout.ms)
  * @param maxSessionTimeoutMs largest session timeout a classic member may ask for

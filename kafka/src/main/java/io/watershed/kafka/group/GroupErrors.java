@@ -2,7 +2,6 @@ package io.watershed.kafka.group;
 
 import io.watershed.core.group.GroupStoreException;
 import io.watershed.kafka.KafkaErrors;
-import java.io.IOException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -27,10 +26,15 @@ final class GroupErrors {
                 Errors.UNKNOWN_TOPIC_OR_PARTITION;
             default -> Errors.UNKNOWN_SERVER_ERROR;
           };
-      case IOException e -> Errors.NOT_COORDINATOR;
       case RejectedExecutionException e -> Errors.COORDINATOR_NOT_AVAILABLE;
       case IllegalStateException e -> Errors.COORDINATOR_NOT_AVAILABLE;
-      default -> KafkaErrors.errorOf(c);
+      default -> {
+        // Kafka's coordinator turns a storage failure of its log into NOT_COORDINATOR
+        // (CoordinatorOperationExceptionHelper), so the client looks the coordinator up again
+        // and retries, rather than KAFKA_STORAGE_ERROR, which group clients do not expect.
+        Errors error = KafkaErrors.errorOf(c);
+        yield error == Errors.KAFKA_STORAGE_ERROR ? Errors.NOT_COORDINATOR : error;
+      }
     };
   }
 

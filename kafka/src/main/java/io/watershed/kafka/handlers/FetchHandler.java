@@ -309,6 +309,8 @@ final class FetchHandler implements ApiHandler {
             } catch (OffsetOutOfRangeException e) {
               pd.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());
             } catch (RuntimeException e) {
+              // This partition's error only, the others are served: a fenced damaged range
+              // (LogDamagedException) is CORRUPT_MESSAGE, a failed read KAFKA_STORAGE_ERROR.
               pd.setErrorCode(KafkaErrors.errorOf(e).code());
             }
             PartitionLog l = log.get();

@@ -15,13 +15,26 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorResponse;
 
 /**
- * FindCoordinator, one key (v0-3) or a batch (v4+): this node coordinates every group. There is no
- * transaction coordinator (transactions are not supported): transactional ids get
- * TRANSACTIONAL_ID_AUTHORIZATION_FAILED, which Kafka answers for a transactional id the client may
- * not use and which clients treat as fatal, so {@code initTransactions()} fails at once with a
- * clear error instead of retrying a coordinator that never appears (COORDINATOR_NOT_AVAILABLE is
- * retriable: the Java producer would wait out {@code max.block.ms}). Share groups and unknown key
- * types get INVALID_REQUEST, as Kafka answers when share groups are off.
+ * FindCoordinator, one key (v0-3) or a batch (v4+): this node coordinates every group. Share groups
+ * and unknown key types get INVALID_REQUEST, as Kafka answers when share groups are off.
+ *
+ * <p>There is no transaction coordinator (transactions are not supported), and a transactional
+ * producer must learn it at once, with an error it treats as fatal and a message that says why,
+ * rather than retry a coordinator that never appears (COORDINATOR_NOT_AVAILABLE is retriable: the
+ * Java producer would wait out {@code max.block.ms}). Which codes are fatal differs by client:
+ *
+ * <ul>
+ *   <li>kafka-clients (which sends v4+ since 3.0) fails {@code initTransactions()} for any error
+ *       that is neither retriable nor one of the authorization errors, with "Could not find a
+ *       coordinator with type TRANSACTION with key ... due to unexpected error: " and the error
+ *       message (TransactionManager.FindCoordinatorHandler); for
+ *       TRANSACTIONAL_ID_AUTHORIZATION_FAILED it drops the message and sends users looking for
+ *       access rules. So v4+ gets UNSUPPORTED_VERSION, kafka-clients' word for a feature the broker
+ *       lacks.
+ *   <li>librdkafka (v0-2) retries every error but TRANSACTIONAL_ID_AUTHORIZATION_FAILED until its
+ *       timeout, and prints the broker's message with it (rd_kafka_txn_handle_FindCoordinator). So
+ *       v0-3 gets TRANSACTIONAL_ID_AUTHORIZATION_FAILED, with the message from v1 on.
+ * </ul>
  */
 final class FindCoordinatorHandler implements ApiHandler {
   private static final byte GROUP = 0;
@@ -43,7 +56,7 @@ final class FindCoordinatorHandler implements ApiHandler {
     FindCoordinatorRequestData req = request.body(FindCoordinatorRequest.class).data();
     FindCoordinatorResponseData out = new FindCoordinatorResponseData().setThrottleTimeMs(0);
     if (request.version() < FindCoordinatorRequest.MIN_BATCHED_VERSION) {
-      Coordinator c = coordinator(req.keyType(), req.key());
+      Coordinator c = coordinator(req.keyType(), req.key(), request.version());
       out.setErrorCode(c.errorCode())
           .setErrorMessage(c.errorMessage())
           .setNodeId(c.nodeId())
@@ -51,24 +64,36 @@ final class FindCoordinatorHandler implements ApiHandler {
           .setPort(c.port());
     } else {
       for (String key : req.coordinatorKeys()) {
-        out.coordinators().add(coordinator(req.keyType(), key));
+        out.coordinators().add(coordinator(req.keyType(), key, request.version()));
       }
     }
     return CompletableFuture.completedFuture(new FindCoordinatorResponse(out));
   }
 
-  private Coordinator coordinator(byte keyType, String key) {
+  private Coordinator coordinator(byte keyType, String key, short version) {
     Errors error =
         switch (keyType) {
           case GROUP -> Errors.NONE;
-          case TRANSACTION -> Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+          case TRANSACTION ->
+              version >= FindCoordinatorRequest.MIN_BATCHED_VERSION
+                  ? Errors.UNSUPPORTED_VERSION
+                  : Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
           default -> Errors.INVALID_REQUEST;
         };
+    String message =
+        switch (keyType) {
+          case GROUP -> null;
+          case TRANSACTION -> TransactionsRefusal.MESSAGE;
+          default -> error.message();
+        };
+    if (keyType == TRANSACTION) {
+      TransactionsRefusal.refused("a transaction coordinator for transactional id '" + key + "'");
+    }
     Node node = error == Errors.NONE ? broker.node() : Node.noNode();
     return new Coordinator()
         .setKey(key)
         .setErrorCode(error.code())
-        .setErrorMessage(error == Errors.NONE ? null : error.message())
+        .setErrorMessage(message)
         .setNodeId(node.id())
         .setHost(node.host())
         .setPort(node.port());

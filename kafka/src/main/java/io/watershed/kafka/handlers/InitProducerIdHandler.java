@@ -15,7 +15,10 @@ import org.apache.kafka.common.requests.InitProducerIdResponse;
 /**
  * InitProducerId for idempotent producers: a producer id never handed out before, epoch 0, as Kafka
  * gives a producer without a transactional id (also when it asks again after a sequence error).
- * Transactional ids are refused: transactions are not supported.
+ * Transactional ids are refused with UNSUPPORTED_VERSION, which kafka-clients treats as fatal:
+ * transactions are not supported. (A transactional producer normally never gets here: its
+ * FindCoordinator is refused first, see {@link FindCoordinatorHandler}; the response has no field
+ * for a message.)
  */
 final class InitProducerIdHandler implements ApiHandler {
   private final KafkaBroker broker;
@@ -29,16 +32,25 @@ final class InitProducerIdHandler implements ApiHandler {
     return ApiKeys.INIT_PRODUCER_ID;
   }
 
+  private static CompletableFuture<AbstractResponse> refused(
+      InitProducerIdResponseData out, Errors error) {
+    return CompletableFuture.completedFuture(
+        new InitProducerIdResponse(
+            out.setErrorCode(error.code()).setProducerId(-1).setProducerEpoch((short) -1)));
+  }
+
   @Override
   public CompletableFuture<AbstractResponse> handle(KafkaRequest request) {
     InitProducerIdRequestData req = request.body(InitProducerIdRequest.class).data();
     InitProducerIdResponseData out = new InitProducerIdResponseData().setThrottleTimeMs(0);
+    if (req.transactionalId() != null && req.transactionalId().isEmpty()) {
+      // Kafka's TransactionCoordinator answers an empty transactional id so.
+      return refused(out, Errors.INVALID_REQUEST);
+    }
     if (req.transactionalId() != null) {
-      return CompletableFuture.completedFuture(
-          new InitProducerIdResponse(
-              out.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
-                  .setProducerId(-1)
-                  .setProducerEpoch((short) -1)));
+      TransactionsRefusal.refused(
+          "a producer id for transactional id '" + req.transactionalId() + "'");
+      return refused(out, Errors.UNSUPPORTED_VERSION);
     }
     // Reserving a block of ids may write a file: not on the event loop.
     return CompletableFuture.supplyAsync(

@@ -118,6 +118,10 @@ final class MetadataHandler implements ApiHandler {
                     .map(this::describe)
                     .orElseGet(() -> error(name, Uuid.ZERO_UUID, Errors.LEADER_NOT_AVAILABLE));
               }
+              // A refusal keeps its code (a bad name: INVALID_TOPIC_EXCEPTION); a metadata store
+              // that cannot write (disk full) gives KAFKA_STORAGE_ERROR, which clients treat as
+              // stale metadata and retry, as they retry Kafka's LEADER_NOT_AVAILABLE for a topic
+              // whose creation has not finished.
               return error(name, Uuid.ZERO_UUID, KafkaErrors.errorOf(failure));
             });
   }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
@@ -24,7 +25,9 @@ import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponseCollection;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
@@ -37,9 +40,10 @@ import org.apache.kafka.common.requests.ProduceResponse;
  *   <li>{@code acks=0}: no response, but when a partition failed the connection is closed, as Kafka
  *       closes it, so that the client refreshes its metadata; {@code acks=1}: answered once
  *       written; {@code acks=all}: answered once durable under {@code log.flush}.
- *   <li>Errors per partition, with Kafka's codes: unknown topics, corrupt batches, too large, bad
- *       timestamps, out-of-order sequences, stale producer epochs, storage failures.
- *   <li>Transactions are not supported: transactional batches are refused.
+ *   <li>Errors per partition, with Kafka's codes: unknown topics, malformed or corrupt batches, too
+ *       large, bad timestamps, out-of-order sequences, stale producer epochs, storage failures;
+ *       none of them is logged (they are the client's doing, or the log engine logged them).
+ *   <li>Transactions are not supported: transactional batches are refused with INVALID_TXN_STATE.
  *   <li>{@code acks} other than 0, 1 and -1: every partition gets INVALID_REQUIRED_ACKS, as from
  *       Kafka, and nothing is written.
  * </ul>
@@ -97,15 +101,17 @@ final class ProduceHandler implements ApiHandler {
           fail(pr, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
           continue;
         }
-        try {
-          ProduceRequest.validateRecords(version, pd.records());
-        } catch (ApiException e) {
-          fail(pr, Errors.forException(e), e.getMessage());
+        ApiException refusal = shapeError(version, pd.records());
+        if (refusal != null) {
+          fail(pr, Errors.forException(refusal), refusal.getMessage());
           continue;
         }
         MemoryRecords records = (MemoryRecords) pd.records();
         if (records.firstBatch().isTransactional()) {
-          fail(pr, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, "transactions are not supported");
+          // Kafka's answer to a transactional batch that is part of no ongoing transaction
+          // (UnifiedLog: "Record was not part of an ongoing transaction"): here none can be.
+          TransactionsRefusal.refused("a transactional batch for " + td.name() + "-" + pd.index());
+          fail(pr, Errors.INVALID_TXN_STATE, TransactionsRefusal.MESSAGE);
           continue;
         }
         appends.add(
@@ -136,6 +142,44 @@ final class ProduceHandler implements ApiHandler {
               }
               return null;
             });
+  }
+
+  /**
+   * What is wrong with the shape of a partition's records, or null: Kafka's checks ({@link
+   * ProduceRequest#validateRecords}: at least and at most one batch, magic 2, no ZStandard before
+   * v7), and two cases where Kafka's broker fails with UNKNOWN_SERVER_ERROR and a stack trace in
+   * its log (a null records field reaches the log as a NullPointerException; a codec id 5-7 makes
+   * validateRecords throw IllegalArgumentException from CompressionType.forId). Both get
+   * INVALID_RECORD, as validateRecords answers the other malformed batches: the request is wrong,
+   * so a retry cannot help, and the CRC covers the codec bits, so it is not damage in transit
+   * (which would be CORRUPT_MESSAGE, a retriable error).
+   */
+  private static ApiException shapeError(short version, BaseRecords records) {
+    if (records == null) {
+      return new InvalidRecordException(
+          "Produce requests with version "
+              + version
+              + " must have at least one record batch per partition; the records field is null");
+    }
+    if (records instanceof MemoryRecords memory) {
+      RecordBatch first = memory.firstBatch();
+      if (first != null && first.magic() == RecordBatch.MAGIC_VALUE_V2) {
+        try {
+          first.compressionType();
+        } catch (IllegalArgumentException unknownCodec) {
+          return new InvalidRecordException(
+              "The record batch names no known compression codec ("
+                  + unknownCodec.getMessage()
+                  + ")");
+        }
+      }
+    }
+    try {
+      ProduceRequest.validateRecords(version, records);
+      return null;
+    } catch (ApiException e) {
+      return e;
+    }
   }
 
   /** "topic-partition: ERROR" for every partition that failed, or "" when none did. */

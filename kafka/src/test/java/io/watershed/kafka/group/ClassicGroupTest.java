@@ -126,8 +126,6 @@ class ClassicGroupTest {
   @Test
   void aNewMemberGetsAnIdFirstThenLeadsTheFirstGenerationAndItsAssignmentIsDurable() {
     CompletableFuture<JoinGroupResponseData> joined = newMember("range");
-    assertThat(joined).as("the first rebalance waits for the initial delay").isNotDone();
-    clock.advance(0);
 
     JoinGroupResponseData response = joined.join();
     assertThat(response.errorCode()).isZero();
@@ -213,18 +211,62 @@ class ClassicGroupTest {
   }
 
   @Test
-  void theInitialDelayWaitsForMoreMembersSoTheyStartInOneGeneration() {
+  void aLoneFirstMemberGetsItsAssignmentWithoutWaitingOutTheInitialDelay() {
     coordinator = started(3000);
     CompletableFuture<JoinGroupResponseData> a = newMember("range");
-    clock.advance(2000);
-    CompletableFuture<JoinGroupResponseData> b = newMember("range");
-    clock.advance(2999);
-    assertThat(a).as("a new member extended the delay").isNotDone();
-    clock.advance(1001);
 
+    assertThat(a).as("answered before any time passed").isDone();
     assertThat(a.join().generationId()).isEqualTo(1);
-    assertThat(b.join().generationId()).isEqualTo(1);
-    assertThat(a.join().members()).hasSize(2);
+    assertThat(a.join().members()).hasSize(1);
+    String aId = a.join().memberId();
+    assertThat(sync(aId, 1, aId, "all").join().assignment()).isEqualTo("all".getBytes());
+  }
+
+  @Test
+  void aMemberArrivingAfterALoneOneStartsAnOrdinaryRebalance() {
+    coordinator = started(3000);
+    CompletableFuture<JoinGroupResponseData> a = newMember("range");
+    String aId = a.join().memberId();
+    sync(aId, 1, aId, "all").join();
+
+    CompletableFuture<JoinGroupResponseData> b = newMember("range");
+    assertThat(heartbeat(aId, 1)).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
+    CompletableFuture<JoinGroupResponseData> aAgain = join(aId, null, "range");
+    // Every member has joined: no initial delay, the group is not new.
+    assertThat(aAgain.join().generationId()).isEqualTo(2);
+    assertThat(b.join().generationId()).isEqualTo(2);
+    assertThat(aAgain.join().members()).hasSize(2);
+  }
+
+  @Test
+  void membersJoiningTogetherWaitForEachOtherAndStartInOneGeneration() {
+    coordinator = started(3000);
+    // KIP-394's first step for a, b and c: each holds a member id and is about to join.
+    String aId = memberIdFor("range");
+    String bId = memberIdFor("range");
+    String cId = memberIdFor("range");
+    CompletableFuture<JoinGroupResponseData> a = join(aId, null, "range");
+    assertThat(a).as("b and c are joining too: a waits for them").isNotDone();
+    clock.advance(1000);
+    CompletableFuture<JoinGroupResponseData> b = join(bId, null, "range");
+    CompletableFuture<JoinGroupResponseData> c = join(cId, null, "range");
+    clock.advance(1999);
+    assertThat(a).isNotDone();
+    // As Kafka's: new members during the window extend it, by one more delay at most.
+    clock.advance(1);
+    assertThat(a).as("b and c extended the window").isNotDone();
+    clock.advance(3000);
+
+    assertThat(List.of(a.join(), b.join(), c.join()))
+        .allSatisfy(r -> assertThat(r.generationId()).isEqualTo(1));
+    assertThat(a.join().members()).hasSize(3);
+  }
+
+  /** KIP-394's first step only: the member id a new member is told to join with. */
+  private String memberIdFor(String... protocols) {
+    JoinGroupResponseData first = join("", null, protocols).join();
+    assertThat(first.errorCode()).isEqualTo(Errors.MEMBER_ID_REQUIRED.code());
+    return first.memberId();
   }
 
   @Test
@@ -310,6 +352,20 @@ class ClassicGroupTest {
             .partitions()
             .get(0)
             .errorCode());
+  }
+
+  @Test
+  void anOffsetCommitOnAFullDiskIsNotCoordinatorAndTheOldOffsetStays() {
+    store.topic("orders", 2);
+    String id = stableGroupOfOne();
+    assertThat(commit(id, 1, (short) 9, "orders")).isEqualTo(Errors.NONE);
+    store.failWrites(new java.io.IOException("the metadata store failed: No space left on device"));
+    // Kafka's coordinator answers a failed write of its log so: the client finds the coordinator
+    // again and retries.
+    assertThat(commit(id, 1, (short) 9, "orders")).isEqualTo(Errors.NOT_COORDINATOR);
+    assertThat(heartbeat(id, 1)).as("the member stays").isEqualTo(Errors.NONE);
+    store.failWrites(null);
+    assertThat(commit(id, 1, (short) 9, "orders")).isEqualTo(Errors.NONE);
   }
 
   @Test

@@ -22,13 +22,14 @@ import java.util.concurrent.CompletableFuture;
  * {@link GroupPersistence} in memory, applying writes with the same {@link GroupsImage} updates the
  * metadata state machine uses. Writes complete at once, or, while {@link #holdWrites} is on, only
  * when {@link #releaseWrites} is called: a test can see what the coordinator does before and after
- * its state is durable. Counts writes by kind.
+ * its state is durable. Counts writes by kind. Writes fail while {@link #failWrites} says so.
  */
 final class InMemoryGroupPersistence implements GroupPersistence {
   private GroupsImage groups = GroupsImage.EMPTY;
   private final Map<String, TopicMetadata> topics = new TreeMap<>();
   private final List<Runnable> held = new ArrayList<>();
   private boolean holding;
+  private Throwable writeFailure;
   private long nextIndex = 1;
   int classicWrites;
   int consumerWrites;
@@ -43,6 +44,14 @@ final class InMemoryGroupPersistence implements GroupPersistence {
 
   void holdWrites() {
     holding = true;
+  }
+
+  /**
+   * Fails every write from now on with {@code failure}, as the metadata store fails them once its
+   * disk is full; null to write again.
+   */
+  void failWrites(Throwable failure) {
+    writeFailure = failure;
   }
 
   /** Applies and completes the writes held so far, and stops holding. */
@@ -122,6 +131,9 @@ final class InMemoryGroupPersistence implements GroupPersistence {
   }
 
   private CompletableFuture<Void> write(Runnable change) {
+    if (writeFailure != null) {
+      return CompletableFuture.failedFuture(writeFailure);
+    }
     CompletableFuture<Void> done = new CompletableFuture<>();
     Runnable apply =
         () -> {
