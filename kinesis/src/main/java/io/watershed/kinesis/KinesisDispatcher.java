@@ -229,6 +229,20 @@ public final class KinesisDispatcher {
         HttpResponseStatus.valueOf(k.status()), encoding, encoding.write(body), k.errorType());
   }
 
+  /**
+   * The 400 answered to a request that is not valid HTTP (a header with a control character, a bad
+   * chunk size …); the connection closes after it.
+   */
+  static FullHttpResponse malformedHttp(Throwable cause) {
+    String detail = cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage();
+    if (detail.length() > 200) {
+      detail = detail.substring(0, 200) + "…";
+    }
+    return error(
+        BodyEncoding.JSON,
+        KinesisException.serialization("The request is not valid HTTP" + detail));
+  }
+
   /** The Kinesis error a failure means; unexpected ones are InternalFailure and logged. */
   static KinesisException toKinesis(Throwable err) {
     Throwable c = err;

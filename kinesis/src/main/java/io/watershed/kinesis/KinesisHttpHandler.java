@@ -68,6 +68,21 @@ final class KinesisHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     long seq = nextSeq++;
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     String operation = dispatcher.operationOf(request);
+    if (request.decoderResult().isFailure()) {
+      // Netty's HTTP/1.1 decoder discards every byte after a message it could not decode, so the
+      // connection can answer nothing more: answer this one and close, or the client would wait
+      // forever for the answers to its next requests.
+      complete(
+          ctx,
+          seq,
+          new Ready(
+              KinesisDispatcher.malformedHttp(request.decoderResult().cause()),
+              null,
+              false,
+              operation,
+              received));
+      return;
+    }
     if (dispatcher.isStreaming(request)) {
       dispatcher
           .openStream(request)
