@@ -15,6 +15,9 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.watershed.core.topic.TopicStore;
+import io.watershed.log.LogClosedException;
+import io.watershed.log.LogDamagedException;
+import io.watershed.log.LogStorageException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -262,6 +265,22 @@ public final class KinesisDispatcher {
         case INVALID_PARTITIONS -> KinesisException.limitExceeded(message);
         default -> KinesisException.invalidArgument(message);
       };
+    }
+    if (c instanceof LogStorageException || c instanceof LogClosedException) {
+      // The server's condition (a full or failing disk, a shutdown), which may pass: AWS's
+      // temporary failure, retried by clients. The cause is logged, never sent.
+      LOG.warn("Kinesis request refused by storage: {}", c.toString());
+      return KinesisException.serviceUnavailable(
+          "The server cannot serve the request now: its storage refused it. Retry later.");
+    }
+    if (c instanceof LogDamagedException d) {
+      LOG.warn("Kinesis request reached a damaged range: {}", d.getMessage());
+      return KinesisException.internalFailure(
+          "The request reached records that are damaged on the server's disk and fenced off"
+              + " (log offsets "
+              + d.firstOffset()
+              + (d.endOffset() > d.firstOffset() ? " to " + (d.endOffset() - 1) : " on")
+              + "). Retrying will not help.");
     }
     LOG.warn("Kinesis request failed unexpectedly", c);
     return KinesisException.internalFailure("Internal service failure.");
