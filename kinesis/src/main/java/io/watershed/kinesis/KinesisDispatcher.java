@@ -49,6 +49,7 @@ public final class KinesisDispatcher {
   private final Map<String, StreamingOperation> streaming = new HashMap<>();
   private final SigV4 signatures;
   private final LongSupplier clock;
+  private final String accountId;
   private final java.util.EnumMap<BodyEncoding, java.util.concurrent.atomic.LongAdder> requests =
       new java.util.EnumMap<>(BodyEncoding.class);
 
@@ -57,12 +58,14 @@ public final class KinesisDispatcher {
    * @param streaming the operations answered with an event stream
    * @param signatures the SigV4 check, or null to accept every request unchecked
    * @param clock epoch milliseconds, for the signature's time window
+   * @param accountId the account STS GetCallerIdentity names
    */
   public KinesisDispatcher(
       List<OperationHandler> handlers,
       List<StreamingOperation> streaming,
       SigV4 signatures,
-      LongSupplier clock) {
+      LongSupplier clock,
+      String accountId) {
     for (OperationHandler h : handlers) {
       if (this.handlers.put(h.operation(), h) != null) {
         throw new IllegalArgumentException("two handlers for " + h.operation());
@@ -76,6 +79,7 @@ public final class KinesisDispatcher {
     }
     this.signatures = signatures;
     this.clock = clock;
+    this.accountId = accountId;
     for (BodyEncoding e : BodyEncoding.values()) {
       requests.put(e, new java.util.concurrent.atomic.LongAdder());
     }
@@ -104,6 +108,27 @@ public final class KinesisDispatcher {
    * the handler's future completes elsewhere.
    */
   public CompletableFuture<FullHttpResponse> dispatch(FullHttpRequest request, Executor replies) {
+    HttpHeaders asked = request.headers();
+    CompletableFuture<FullHttpResponse> answer;
+    if (Cors.isPreflight(request.method(), asked)) {
+      answer = CompletableFuture.completedFuture(Cors.preflight(asked, requestId()));
+    } else if (StsQuery.isStsRequest(request)) {
+      answer =
+          CompletableFuture.completedFuture(
+              StsQuery.answer(
+                  request, accountId, signatures, clock.getAsLong(), KinesisDispatcher::requestId));
+    } else {
+      answer = dispatchKinesis(request, replies);
+    }
+    return answer.thenApply(
+        r -> {
+          Cors.decorate(asked, r.headers());
+          return r;
+        });
+  }
+
+  private CompletableFuture<FullHttpResponse> dispatchKinesis(
+      FullHttpRequest request, Executor replies) {
     BodyEncoding encoding = encoding(request);
     requests.get(encoding).increment();
     CompletableFuture<ObjectNode> result;
@@ -183,6 +208,9 @@ public final class KinesisDispatcher {
 
   /** Whether the request names an operation answered with an event stream ({@link #openStream}). */
   public boolean isStreaming(FullHttpRequest request) {
+    if (Cors.isPreflight(request.method(), request.headers())) {
+      return false;
+    }
     String target = request.headers().get("X-Amz-Target");
     return target != null
         && target.startsWith(TARGET_PREFIX)
@@ -205,17 +233,25 @@ public final class KinesisDispatcher {
     } catch (Throwable t) {
       result = CompletableFuture.failedFuture(t);
     }
+    HttpHeaders asked = request.headers();
     return result.handle(
-        (stream, err) ->
-            err == null ? new Opened(stream, null) : new Opened(null, error(encoding, err)));
+        (stream, err) -> {
+          if (err == null) {
+            return new Opened(stream, null);
+          }
+          FullHttpResponse r = error(encoding, err);
+          Cors.decorate(asked, r.headers());
+          return new Opened(null, r);
+        });
   }
 
-  /** The 200 response headers of an event stream. */
-  public static HttpResponse eventStreamHeaders() {
+  /** The 200 response headers of an event stream answering a request with {@code asked}. */
+  public static HttpResponse eventStreamHeaders(HttpHeaders asked) {
     HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     r.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, "application/vnd.amazon.eventstream")
         .set("x-amzn-RequestId", requestId());
+    Cors.decorate(asked, r.headers());
     return r;
   }
 
