@@ -158,29 +158,140 @@ public final class KinesisDispatcher {
     return BodyEncoding.forContentType(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
   }
 
-  /** Checks the method, target and signature and parses the body. */
+  /**
+   * A request answered before it reaches an operation, in a form other than the Kinesis error body
+   * of its encoding (the XML Kinesis answers to a request it cannot route, a bare error type).
+   */
+  private static final class EarlyAnswer extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient FullHttpResponse response;
+
+    EarlyAnswer(FullHttpResponse response) {
+      super(null, null, false, false);
+      this.response = response;
+    }
+  }
+
+  private static final String JSON_1_1 = BodyEncoding.JSON.contentType();
+  private static final String CBOR_1_1 = BodyEncoding.CBOR.contentType();
+  private static final String PLAIN_JSON = "application/json";
+
+  /**
+   * Checks a request in the order Kinesis does, and parses and checks its body: the method (not
+   * POST: AccessDeniedException in XML, 403); an empty body (a bare SerializationException, or
+   * UnknownOperationException when the target names no operation); the content type (none of
+   * Kinesis's: AccessDeniedException in XML without a target, else UnknownOperationException, 404;
+   * {@code application/json}: the service framework's own answers); the body (not one object:
+   * SerializationException); the target (UnknownOperationException); the signature; then the
+   * members' types and constraints ({@link RequestShapes}).
+   */
   private KinesisRequest decode(FullHttpRequest request, BodyEncoding encoding, Executor replies) {
     if (!HttpMethod.POST.equals(request.method())) {
-      throw KinesisException.unknownOperation(
-          "Only POST requests are served; got " + request.method() + ".");
+      throw new EarlyAnswer(accessDenied());
     }
+    String type = mediaType(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
     String target = request.headers().get("X-Amz-Target");
-    if (target == null || !target.startsWith(TARGET_PREFIX)) {
-      throw KinesisException.unknownOperation(
-          target == null ? "Missing X-Amz-Target header." : "Unknown target " + target + ".");
+    String service = null;
+    String operation = null;
+    if (target != null) {
+      String[] parts = target.split("\\.", -1);
+      service = parts[0].isEmpty() ? null : parts[0];
+      operation = parts.length < 2 || parts[1].isEmpty() ? null : parts[1];
     }
-    String operation = target.substring(TARGET_PREFIX.length());
-    if (!handlers.containsKey(operation) && !streaming.containsKey(operation)) {
-      throw KinesisException.unknownOperation("Unknown operation " + operation + ".");
+    boolean known =
+        TARGET_PREFIX.equals(service + ".")
+            && operation != null
+            && (handlers.containsKey(operation) || streaming.containsKey(operation));
+    if (request.content().readableBytes() == 0) {
+      BodyEncoding answerIn = JSON_1_1.equals(type) ? BodyEncoding.JSON : BodyEncoding.CBOR;
+      throw new EarlyAnswer(
+          error(
+              answerIn,
+              known
+                  ? KinesisException.serialization(null)
+                  : KinesisException.unknownOperation(null)));
     }
-    if (signatures != null) {
-      signatures.verify(request, clock.getAsLong());
+    if (!JSON_1_1.equals(type) && !CBOR_1_1.equals(type) && !PLAIN_JSON.equals(type)) {
+      throw new EarlyAnswer(
+          service == null || operation == null
+              ? accessDenied()
+              : xml(HttpResponseStatus.NOT_FOUND, "<UnknownOperationException/>\n"));
+    }
+    if (PLAIN_JSON.equals(type)) {
+      // The service framework answers plain JSON itself and never reaches the operation.
+      boolean parses;
+      try {
+        BodyEncoding.JSON.parse(
+            new ByteBufInputStream(request.content().duplicate()),
+            request.content().readableBytes());
+        parses = true;
+      } catch (KinesisException e) {
+        parses = false;
+      }
+      throw new EarlyAnswer(
+          coralJson(
+              parses ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.BAD_REQUEST,
+              parses ? "UnknownOperationException" : "SerializationException"));
     }
     JsonNode body =
         encoding.parse(
             new ByteBufInputStream(request.content().duplicate()),
             request.content().readableBytes());
+    if (!known) {
+      throw KinesisException.unknownOperation(null);
+    }
+    if (signatures != null) {
+      signatures.verify(request, clock.getAsLong());
+    }
+    RequestShapes.Struct input = RequestShapes.input(operation);
+    if (input != null) {
+      RequestShapes.check((ObjectNode) body, input, encoding);
+    }
     return new KinesisRequest(operation, body, encoding, replies);
+  }
+
+  /** The media type of a Content-Type, without parameters, in lower case; "" when absent. */
+  private static String mediaType(String contentType) {
+    if (contentType == null) {
+      return "";
+    }
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+        .trim()
+        .toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Kinesis's answer to a request it cannot attribute to an operation, such as a GET. */
+  private static FullHttpResponse accessDenied() {
+    return xml(
+        HttpResponseStatus.FORBIDDEN,
+        "<AccessDeniedException>\n"
+            + "  <Message>Unable to determine service/operation name to be authorized</Message>\n"
+            + "</AccessDeniedException>\n");
+  }
+
+  private static FullHttpResponse xml(HttpResponseStatus status, String body) {
+    byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    identify(r.headers());
+    return r;
+  }
+
+  /** The service framework's own JSON answer to {@code application/json} requests. */
+  private static FullHttpResponse coralJson(HttpResponseStatus status, String type) {
+    ObjectNode body = BodyEncoding.JSON.mapper().createObjectNode();
+    body.putObject("Output").put("__type", "com.amazon.coral.service#" + type);
+    body.put("Version", "1.0");
+    byte[] bytes = BodyEncoding.JSON.write(body);
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+    r.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, PLAIN_JSON)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    identify(r.headers());
+    return r;
   }
 
   /**
@@ -248,9 +359,8 @@ public final class KinesisDispatcher {
   /** The 200 response headers of an event stream answering a request with {@code asked}. */
   public static HttpResponse eventStreamHeaders(HttpHeaders asked) {
     HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-    r.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, "application/vnd.amazon.eventstream")
-        .set("x-amzn-RequestId", requestId());
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/vnd.amazon.eventstream");
+    identify(r.headers());
     Cors.decorate(asked, r.headers());
     return r;
   }
@@ -260,10 +370,20 @@ public final class KinesisDispatcher {
   }
 
   static FullHttpResponse error(BodyEncoding encoding, Throwable err) {
+    if (err instanceof EarlyAnswer early) {
+      return early.response;
+    }
+    if (err instanceof CompletionException c && c.getCause() instanceof EarlyAnswer early) {
+      return early.response;
+    }
     KinesisException k = toKinesis(err);
     ObjectNode body = encoding.mapper().createObjectNode();
     body.put("__type", k.errorType());
-    body.put("message", k.getMessage());
+    if (k.getMessage() != null) {
+      // Kinesis spells it "Message" in a SerializationException, "message" elsewhere.
+      body.put(
+          k.errorType().equals("SerializationException") ? "Message" : "message", k.getMessage());
+    }
     return response(
         HttpResponseStatus.valueOf(k.status()), encoding, encoding.write(body), k.errorType());
   }
@@ -333,11 +453,25 @@ public final class KinesisDispatcher {
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
     r.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, encoding.contentType())
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-        .set("x-amzn-RequestId", requestId());
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    identify(r.headers());
     if (errorType != null) {
       r.headers().set("x-amzn-ErrorType", errorType);
     }
     return r;
+  }
+
+  /**
+   * The request ids of a response, as Kinesis sends them: {@code x-amzn-RequestId} (a UUID) and
+   * {@code x-amz-id-2} (72 random bytes in base64).
+   */
+  static void identify(HttpHeaders headers) {
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
+    byte[] id2 = new byte[72];
+    random.nextBytes(id2);
+    headers
+        .set("x-amzn-RequestId", new UUID(random.nextLong(), random.nextLong()).toString())
+        .set("x-amz-id-2", java.util.Base64.getEncoder().encodeToString(id2));
   }
 }

@@ -71,7 +71,7 @@ class MalformedRequestTest {
               server.endpoint(),
               "Kinesis_20131202.ListStreams",
               "application/x-amz-json-1.1",
-              new byte[0]);
+              "{}".getBytes());
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(observed).containsExactly("PutRecords failed", "ListStreams");
     }
@@ -159,7 +159,7 @@ class MalformedRequestTest {
       assertThat(r.statusCode()).isEqualTo(400);
       assertThat(r.headers().firstValue("x-amzn-ErrorType")).hasValue("ResourceNotFoundException");
 
-      r = post(uri, "Kinesis_20131202.ListStreams", json, new byte[0]);
+      r = post(uri, "Kinesis_20131202.ListStreams", json, "{}".getBytes());
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).contains("\"StreamNames\":[\"b64\"]");
     }
