@@ -12,7 +12,6 @@ import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
-import java.util.Base64;
 
 /**
  * The two body encodings of the Kinesis API, and where they differ: blobs are CBOR byte strings but
@@ -67,13 +66,11 @@ public enum BodyEncoding {
     try {
       node = mapper.readTree(in);
     } catch (IOException | RuntimeException e) {
-      throw KinesisException.serialization("Unable to parse the request body: " + brief(e));
+      // Kinesis says no more than the type: SerializationException without a message.
+      throw KinesisException.serialization(null);
     }
-    if (node == null || node.isMissingNode() || node.isNull()) {
-      return mapper.createObjectNode();
-    }
-    if (!node.isObject()) {
-      throw KinesisException.serialization("The request body must be a structure.");
+    if (node == null || !node.isObject()) {
+      throw KinesisException.serialization(null);
     }
     return node;
   }
@@ -90,7 +87,8 @@ public enum BodyEncoding {
   /**
    * Reads a blob member.
    *
-   * @throws KinesisException SerializationException when it is neither bytes nor valid base64
+   * @throws KinesisException SerializationException when it is neither bytes nor base64 as Kinesis
+   *     takes it ({@link RequestShapes#base64})
    */
   public byte[] blob(JsonNode node, String field) {
     if (node.isBinary()) {
@@ -101,18 +99,7 @@ public enum BodyEncoding {
       }
     }
     if (node.isTextual()) {
-      String text = node.textValue();
-      try {
-        return Base64.getDecoder().decode(text);
-      } catch (IllegalArgumentException strict) {
-        // The SDKs send plain base64; line-wrapped base64 is accepted too, more slowly.
-      }
-      try {
-        return Base64.getDecoder().decode(text.replace("\r", "").replace("\n", ""));
-      } catch (IllegalArgumentException e) {
-        throw KinesisException.serialization(
-            "Base64 encoded value of " + field + " could not be decoded.");
-      }
+      return RequestShapes.base64(node.textValue());
     }
     throw KinesisException.serialization("Expected a blob for " + field);
   }
@@ -146,14 +133,5 @@ public enum BodyEncoding {
     } else {
       g.writeNumber(BigDecimal.valueOf(epochMillis, 3));
     }
-  }
-
-  private static String brief(Throwable e) {
-    String m = e.getMessage();
-    if (m == null) {
-      return e.getClass().getSimpleName();
-    }
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
   }
 }

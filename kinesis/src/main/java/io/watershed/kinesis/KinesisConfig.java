@@ -36,7 +36,8 @@ public record KinesisConfig(
     long subscriptionLifetimeMs,
     String accessKeyId,
     String secretAccessKey,
-    boolean emulateLimits) {
+    boolean emulateLimits,
+    KinesisTls tls) {
 
   /** The default region and account of local emulators ({@code us-east-1}, 000000000000). */
   public static final String DEFAULT_REGION = "us-east-1";
@@ -45,6 +46,36 @@ public record KinesisConfig(
 
   /** Kinesis's five minutes, for iterators, NextTokens and subscriptions. */
   public static final long FIVE_MINUTES_MS = 300_000;
+
+  /** Settings without a TLS listener. */
+  public KinesisConfig(
+      String bindHost,
+      int port,
+      int maxRequestBytes,
+      String region,
+      String accountId,
+      int shardLimit,
+      int onDemandStreamLimit,
+      long iteratorLifetimeMs,
+      long subscriptionLifetimeMs,
+      String accessKeyId,
+      String secretAccessKey,
+      boolean emulateLimits) {
+    this(
+        bindHost,
+        port,
+        maxRequestBytes,
+        region,
+        accountId,
+        shardLimit,
+        onDemandStreamLimit,
+        iteratorLifetimeMs,
+        subscriptionLifetimeMs,
+        accessKeyId,
+        secretAccessKey,
+        emulateLimits,
+        null);
+  }
 
   public KinesisConfig {
     if (port < 0 || port > 65535) {
@@ -108,7 +139,8 @@ public record KinesisConfig(
         subscriptionLifetimeMs,
         keyId,
         secret,
-        emulateLimits);
+        emulateLimits,
+        tls);
   }
 
   public KinesisConfig withEmulateLimits(boolean on) {
@@ -124,6 +156,25 @@ public record KinesisConfig(
         subscriptionLifetimeMs,
         accessKeyId,
         secretAccessKey,
-        on);
+        on,
+        tls);
+  }
+
+  /** These settings with a TLS listener ({@code null}: none). */
+  public KinesisConfig withTls(KinesisTls listener) {
+    return new KinesisConfig(
+        bindHost,
+        port,
+        maxRequestBytes,
+        region,
+        accountId,
+        shardLimit,
+        onDemandStreamLimit,
+        iteratorLifetimeMs,
+        subscriptionLifetimeMs,
+        accessKeyId,
+        secretAccessKey,
+        emulateLimits,
+        listener);
   }
 }

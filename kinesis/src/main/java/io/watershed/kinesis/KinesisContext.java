@@ -260,16 +260,29 @@ public final class KinesisContext {
   }
 
   /**
-   * The shard a request names by {@code field}, which must exist in {@code stream}.
+   * The shard {@code shardId} names ({@link ShardEntry#partitionOf}: any {@code <prefix>-<n>}),
+   * which must exist in {@code stream}; messages name it as Kinesis does, {@code shardId-<12
+   * digits>}.
    *
    * @throws KinesisException ResourceNotFoundException
    */
   public ShardEntry requireShard(StreamEntry stream, String shardId) {
-    ShardEntry shard = stream.shard(ShardEntry.partitionOf(shardId));
+    int partition = ShardEntry.partitionOf(shardId);
+    if (partition < 0) {
+      throw KinesisException.resourceNotFound(
+          "Could not find shard "
+              + shardId
+              + " in stream "
+              + stream.name()
+              + " under account "
+              + settings.accountId()
+              + ".");
+    }
+    ShardEntry shard = stream.shard(partition);
     if (shard == null || shard.isPending()) {
       throw KinesisException.resourceNotFound(
           "Shard "
-              + shardId
+              + ShardEntry.shardId(partition)
               + " in stream "
               + stream.name()
               + " under account "

@@ -15,6 +15,9 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.watershed.core.topic.TopicStore;
+import io.watershed.log.LogClosedException;
+import io.watershed.log.LogDamagedException;
+import io.watershed.log.LogStorageException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +49,7 @@ public final class KinesisDispatcher {
   private final Map<String, StreamingOperation> streaming = new HashMap<>();
   private final SigV4 signatures;
   private final LongSupplier clock;
+  private final String accountId;
   private final java.util.EnumMap<BodyEncoding, java.util.concurrent.atomic.LongAdder> requests =
       new java.util.EnumMap<>(BodyEncoding.class);
 
@@ -54,12 +58,14 @@ public final class KinesisDispatcher {
    * @param streaming the operations answered with an event stream
    * @param signatures the SigV4 check, or null to accept every request unchecked
    * @param clock epoch milliseconds, for the signature's time window
+   * @param accountId the account STS GetCallerIdentity names
    */
   public KinesisDispatcher(
       List<OperationHandler> handlers,
       List<StreamingOperation> streaming,
       SigV4 signatures,
-      LongSupplier clock) {
+      LongSupplier clock,
+      String accountId) {
     for (OperationHandler h : handlers) {
       if (this.handlers.put(h.operation(), h) != null) {
         throw new IllegalArgumentException("two handlers for " + h.operation());
@@ -73,6 +79,7 @@ public final class KinesisDispatcher {
     }
     this.signatures = signatures;
     this.clock = clock;
+    this.accountId = accountId;
     for (BodyEncoding e : BodyEncoding.values()) {
       requests.put(e, new java.util.concurrent.atomic.LongAdder());
     }
@@ -101,6 +108,27 @@ public final class KinesisDispatcher {
    * the handler's future completes elsewhere.
    */
   public CompletableFuture<FullHttpResponse> dispatch(FullHttpRequest request, Executor replies) {
+    HttpHeaders asked = request.headers();
+    CompletableFuture<FullHttpResponse> answer;
+    if (Cors.isPreflight(request.method(), asked)) {
+      answer = CompletableFuture.completedFuture(Cors.preflight(asked, requestId()));
+    } else if (StsQuery.isStsRequest(request)) {
+      answer =
+          CompletableFuture.completedFuture(
+              StsQuery.answer(
+                  request, accountId, signatures, clock.getAsLong(), KinesisDispatcher::requestId));
+    } else {
+      answer = dispatchKinesis(request, replies);
+    }
+    return answer.thenApply(
+        r -> {
+          Cors.decorate(asked, r.headers());
+          return r;
+        });
+  }
+
+  private CompletableFuture<FullHttpResponse> dispatchKinesis(
+      FullHttpRequest request, Executor replies) {
     BodyEncoding encoding = encoding(request);
     requests.get(encoding).increment();
     CompletableFuture<ObjectNode> result;
@@ -130,29 +158,140 @@ public final class KinesisDispatcher {
     return BodyEncoding.forContentType(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
   }
 
-  /** Checks the method, target and signature and parses the body. */
+  /**
+   * A request answered before it reaches an operation, in a form other than the Kinesis error body
+   * of its encoding (the XML Kinesis answers to a request it cannot route, a bare error type).
+   */
+  private static final class EarlyAnswer extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient FullHttpResponse response;
+
+    EarlyAnswer(FullHttpResponse response) {
+      super(null, null, false, false);
+      this.response = response;
+    }
+  }
+
+  private static final String JSON_1_1 = BodyEncoding.JSON.contentType();
+  private static final String CBOR_1_1 = BodyEncoding.CBOR.contentType();
+  private static final String PLAIN_JSON = "application/json";
+
+  /**
+   * Checks a request in the order Kinesis does, and parses and checks its body: the method (not
+   * POST: AccessDeniedException in XML, 403); an empty body (a bare SerializationException, or
+   * UnknownOperationException when the target names no operation); the content type (none of
+   * Kinesis's: AccessDeniedException in XML without a target, else UnknownOperationException, 404;
+   * {@code application/json}: the service framework's own answers); the body (not one object:
+   * SerializationException); the target (UnknownOperationException); the signature; then the
+   * members' types and constraints ({@link RequestShapes}).
+   */
   private KinesisRequest decode(FullHttpRequest request, BodyEncoding encoding, Executor replies) {
     if (!HttpMethod.POST.equals(request.method())) {
-      throw KinesisException.unknownOperation(
-          "Only POST requests are served; got " + request.method() + ".");
+      throw new EarlyAnswer(accessDenied());
     }
+    String type = mediaType(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
     String target = request.headers().get("X-Amz-Target");
-    if (target == null || !target.startsWith(TARGET_PREFIX)) {
-      throw KinesisException.unknownOperation(
-          target == null ? "Missing X-Amz-Target header." : "Unknown target " + target + ".");
+    String service = null;
+    String operation = null;
+    if (target != null) {
+      String[] parts = target.split("\\.", -1);
+      service = parts[0].isEmpty() ? null : parts[0];
+      operation = parts.length < 2 || parts[1].isEmpty() ? null : parts[1];
     }
-    String operation = target.substring(TARGET_PREFIX.length());
-    if (!handlers.containsKey(operation) && !streaming.containsKey(operation)) {
-      throw KinesisException.unknownOperation("Unknown operation " + operation + ".");
+    boolean known =
+        TARGET_PREFIX.equals(service + ".")
+            && operation != null
+            && (handlers.containsKey(operation) || streaming.containsKey(operation));
+    if (request.content().readableBytes() == 0) {
+      BodyEncoding answerIn = JSON_1_1.equals(type) ? BodyEncoding.JSON : BodyEncoding.CBOR;
+      throw new EarlyAnswer(
+          error(
+              answerIn,
+              known
+                  ? KinesisException.serialization(null)
+                  : KinesisException.unknownOperation(null)));
     }
-    if (signatures != null) {
-      signatures.verify(request, clock.getAsLong());
+    if (!JSON_1_1.equals(type) && !CBOR_1_1.equals(type) && !PLAIN_JSON.equals(type)) {
+      throw new EarlyAnswer(
+          service == null || operation == null
+              ? accessDenied()
+              : xml(HttpResponseStatus.NOT_FOUND, "<UnknownOperationException/>\n"));
+    }
+    if (PLAIN_JSON.equals(type)) {
+      // The service framework answers plain JSON itself and never reaches the operation.
+      boolean parses;
+      try {
+        BodyEncoding.JSON.parse(
+            new ByteBufInputStream(request.content().duplicate()),
+            request.content().readableBytes());
+        parses = true;
+      } catch (KinesisException e) {
+        parses = false;
+      }
+      throw new EarlyAnswer(
+          coralJson(
+              parses ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.BAD_REQUEST,
+              parses ? "UnknownOperationException" : "SerializationException"));
     }
     JsonNode body =
         encoding.parse(
             new ByteBufInputStream(request.content().duplicate()),
             request.content().readableBytes());
+    if (!known) {
+      throw KinesisException.unknownOperation(null);
+    }
+    if (signatures != null) {
+      signatures.verify(request, clock.getAsLong());
+    }
+    RequestShapes.Struct input = RequestShapes.input(operation);
+    if (input != null) {
+      RequestShapes.check((ObjectNode) body, input, encoding);
+    }
     return new KinesisRequest(operation, body, encoding, replies);
+  }
+
+  /** The media type of a Content-Type, without parameters, in lower case; "" when absent. */
+  private static String mediaType(String contentType) {
+    if (contentType == null) {
+      return "";
+    }
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+        .trim()
+        .toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Kinesis's answer to a request it cannot attribute to an operation, such as a GET. */
+  private static FullHttpResponse accessDenied() {
+    return xml(
+        HttpResponseStatus.FORBIDDEN,
+        "<AccessDeniedException>\n"
+            + "  <Message>Unable to determine service/operation name to be authorized</Message>\n"
+            + "</AccessDeniedException>\n");
+  }
+
+  private static FullHttpResponse xml(HttpResponseStatus status, String body) {
+    byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    identify(r.headers());
+    return r;
+  }
+
+  /** The service framework's own JSON answer to {@code application/json} requests. */
+  private static FullHttpResponse coralJson(HttpResponseStatus status, String type) {
+    ObjectNode body = BodyEncoding.JSON.mapper().createObjectNode();
+    body.putObject("Output").put("__type", "com.amazon.coral.service#" + type);
+    body.put("Version", "1.0");
+    byte[] bytes = BodyEncoding.JSON.write(body);
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+    r.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, PLAIN_JSON)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    identify(r.headers());
+    return r;
   }
 
   /**
@@ -180,6 +319,9 @@ public final class KinesisDispatcher {
 
   /** Whether the request names an operation answered with an event stream ({@link #openStream}). */
   public boolean isStreaming(FullHttpRequest request) {
+    if (Cors.isPreflight(request.method(), request.headers())) {
+      return false;
+    }
     String target = request.headers().get("X-Amz-Target");
     return target != null
         && target.startsWith(TARGET_PREFIX)
@@ -202,17 +344,24 @@ public final class KinesisDispatcher {
     } catch (Throwable t) {
       result = CompletableFuture.failedFuture(t);
     }
+    HttpHeaders asked = request.headers();
     return result.handle(
-        (stream, err) ->
-            err == null ? new Opened(stream, null) : new Opened(null, error(encoding, err)));
+        (stream, err) -> {
+          if (err == null) {
+            return new Opened(stream, null);
+          }
+          FullHttpResponse r = error(encoding, err);
+          Cors.decorate(asked, r.headers());
+          return new Opened(null, r);
+        });
   }
 
-  /** The 200 response headers of an event stream. */
-  public static HttpResponse eventStreamHeaders() {
+  /** The 200 response headers of an event stream answering a request with {@code asked}. */
+  public static HttpResponse eventStreamHeaders(HttpHeaders asked) {
     HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-    r.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, "application/vnd.amazon.eventstream")
-        .set("x-amzn-RequestId", requestId());
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/vnd.amazon.eventstream");
+    identify(r.headers());
+    Cors.decorate(asked, r.headers());
     return r;
   }
 
@@ -221,12 +370,36 @@ public final class KinesisDispatcher {
   }
 
   static FullHttpResponse error(BodyEncoding encoding, Throwable err) {
+    if (err instanceof EarlyAnswer early) {
+      return early.response;
+    }
+    if (err instanceof CompletionException c && c.getCause() instanceof EarlyAnswer early) {
+      return early.response;
+    }
     KinesisException k = toKinesis(err);
     ObjectNode body = encoding.mapper().createObjectNode();
     body.put("__type", k.errorType());
-    body.put("message", k.getMessage());
+    if (k.getMessage() != null) {
+      // Kinesis spells it "Message" in a SerializationException, "message" elsewhere.
+      body.put(
+          k.errorType().equals("SerializationException") ? "Message" : "message", k.getMessage());
+    }
     return response(
         HttpResponseStatus.valueOf(k.status()), encoding, encoding.write(body), k.errorType());
+  }
+
+  /**
+   * The 400 answered to a request that is not valid HTTP (a header with a control character, a bad
+   * chunk size …); the connection closes after it.
+   */
+  static FullHttpResponse malformedHttp(Throwable cause) {
+    String detail = cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage();
+    if (detail.length() > 200) {
+      detail = detail.substring(0, 200) + "…";
+    }
+    return error(
+        BodyEncoding.JSON,
+        KinesisException.serialization("The request is not valid HTTP" + detail));
   }
 
   /** The Kinesis error a failure means; unexpected ones are InternalFailure and logged. */
@@ -249,6 +422,22 @@ public final class KinesisDispatcher {
         default -> KinesisException.invalidArgument(message);
       };
     }
+    if (c instanceof LogStorageException || c instanceof LogClosedException) {
+      // The server's condition (a full or failing disk, a shutdown), which may pass: AWS's
+      // temporary failure, retried by clients. The cause is logged, never sent.
+      LOG.warn("Kinesis request refused by storage: {}", c.toString());
+      return KinesisException.serviceUnavailable(
+          "The server cannot serve the request now: its storage refused it. Retry later.");
+    }
+    if (c instanceof LogDamagedException d) {
+      LOG.warn("Kinesis request reached a damaged range: {}", d.getMessage());
+      return KinesisException.internalFailure(
+          "The request reached records that are damaged on the server's disk and fenced off"
+              + " (log offsets "
+              + d.firstOffset()
+              + (d.endOffset() > d.firstOffset() ? " to " + (d.endOffset() - 1) : " on")
+              + "). Retrying will not help.");
+    }
     LOG.warn("Kinesis request failed unexpectedly", c);
     return KinesisException.internalFailure("Internal service failure.");
   }
@@ -264,11 +453,25 @@ public final class KinesisDispatcher {
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
     r.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, encoding.contentType())
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-        .set("x-amzn-RequestId", requestId());
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    identify(r.headers());
     if (errorType != null) {
       r.headers().set("x-amzn-ErrorType", errorType);
     }
     return r;
+  }
+
+  /**
+   * The request ids of a response, as Kinesis sends them: {@code x-amzn-RequestId} (a UUID) and
+   * {@code x-amz-id-2} (72 random bytes in base64).
+   */
+  static void identify(HttpHeaders headers) {
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
+    byte[] id2 = new byte[72];
+    random.nextBytes(id2);
+    headers
+        .set("x-amzn-RequestId", new UUID(random.nextLong(), random.nextLong()).toString())
+        .set("x-amz-id-2", java.util.Base64.getEncoder().encodeToString(id2));
   }
 }

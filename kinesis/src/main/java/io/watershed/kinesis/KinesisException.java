@@ -22,7 +22,9 @@ public final class KinesisException extends RuntimeException {
     return errorType;
   }
 
-  /** The HTTP status: 400 for client errors, 500 for InternalFailure. */
+  /**
+   * The HTTP status: 400 for client errors, 500 for InternalFailure, 503 for ServiceUnavailable.
+   */
   public int status() {
     return status;
   }
@@ -65,6 +67,14 @@ public final class KinesisException extends RuntimeException {
 
   public static KinesisException unknownOperation(String message) {
     return new KinesisException("UnknownOperationException", 400, message);
+  }
+
+  /**
+   * AWS's common error for a temporary failure of the server (HTTP 503), which clients retry with
+   * back-off.
+   */
+  public static KinesisException serviceUnavailable(String message) {
+    return new KinesisException("ServiceUnavailable", 503, message);
   }
 
   public static KinesisException internalFailure(String message) {

@@ -22,9 +22,17 @@ import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.AsciiString;
 import io.watershed.core.metrics.RequestObserver;
 import io.watershed.core.topic.TopicStore;
@@ -64,6 +72,7 @@ public final class KinesisFrontDoor implements AutoCloseable {
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private Channel server;
+  private Channel tlsServer;
   private KinesisDispatcher dispatcher;
   private final AtomicInteger connections = new AtomicInteger();
   private volatile RequestObserver requestObserver = RequestObserver.NONE;
@@ -131,7 +140,8 @@ public final class KinesisFrontDoor implements AutoCloseable {
             settings.verifiesSignatures()
                 ? new SigV4(settings.accessKeyId(), settings.secretAccessKey())
                 : null,
-            clock);
+            clock,
+            settings.accountId());
     this.dispatcher = dispatcher;
 
     boolean epoll = Epoll.isAvailable();
@@ -154,52 +164,148 @@ public final class KinesisFrontDoor implements AutoCloseable {
                 .addLast(new KinesisHttpHandler(dispatcher, true, observer));
           }
         };
-    ServerBootstrap b =
-        new ServerBootstrap()
-            .group(boss, workers)
-            .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.SO_KEEPALIVE, true)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    connections.incrementAndGet();
-                    ch.closeFuture().addListener(f -> connections.decrementAndGet());
-                    HttpServerCodec codec = new HttpServerCodec();
-                    HttpServerUpgradeHandler upgrade =
-                        new HttpServerUpgradeHandler(
-                            codec,
-                            protocol ->
-                                AsciiString.contentEquals(
-                                        Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                                    ? new Http2ServerUpgradeCodec(
-                                        Http2FrameCodecBuilder.forServer().build(),
-                                        new Http2MultiplexHandler(streamInit))
-                                    : null,
-                            maxBytes);
-                    ChannelInitializer<Channel> priorKnowledge =
-                        new ChannelInitializer<>() {
-                          @Override
-                          protected void initChannel(Channel c) {
-                            c.pipeline()
-                                .addLast(Http2FrameCodecBuilder.forServer().build())
-                                .addLast(new Http2MultiplexHandler(streamInit));
-                          }
-                        };
-                    ChannelPipeline p = ch.pipeline();
-                    p.addLast(
-                        new CleartextHttp2ServerUpgradeHandler(codec, upgrade, priorKnowledge));
-                    p.addLast(new Http1Installer(dispatcher, maxBytes, observer));
-                  }
-                });
-    server = b.bind(new InetSocketAddress(settings.bindHost(), settings.port())).sync().channel();
+    Listener listener = new Listener(dispatcher, maxBytes, observer, streamInit);
+    server = bind(settings.port(), listener.plaintext());
+    if (settings.tls() != null) {
+      tlsServer = bind(settings.tls().port(), listener.tls(sslContext(settings.tls())));
+    }
     LOG.info(
-        "Kinesis listening on {}:{} ({} streams)",
+        "Kinesis listening on {}:{}{} ({} streams)",
         settings.bindHost(),
         port(),
+        tlsServer == null ? "" : " and with TLS on port " + tlsPort(),
         context.streams().size());
+  }
+
+  private Channel bind(int port, ChannelInitializer<SocketChannel> init)
+      throws InterruptedException {
+    boolean epoll = Epoll.isAvailable();
+    return new ServerBootstrap()
+        .group(boss, workers)
+        .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        .childHandler(init)
+        .bind(new InetSocketAddress(settings.bindHost(), port))
+        .sync()
+        .channel();
+  }
+
+  /**
+   * The TLS listener's server context: the configured certificate, or the self-signed one (made on
+   * first start); ALPN offers HTTP/2 and HTTP/1.1, as Kinesis endpoints do.
+   */
+  private static SslContext sslContext(KinesisTls tls) throws IOException {
+    Path[] files =
+        tls.certFile() != null
+            ? new Path[] {tls.certFile(), tls.keyFile()}
+            : SelfSignedTls.ensure(tls.selfSignedDir(), tls.hosts());
+    try {
+      return SslContextBuilder.forServer(files[0].toFile(), files[1].toFile())
+          .sslProvider(SslProvider.JDK)
+          .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+          .applicationProtocolConfig(
+              new ApplicationProtocolConfig(
+                  ApplicationProtocolConfig.Protocol.ALPN,
+                  ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                  ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                  ApplicationProtocolNames.HTTP_2,
+                  ApplicationProtocolNames.HTTP_1_1))
+          .build();
+    } catch (IOException | RuntimeException e) {
+      throw new IOException(
+          "cannot use the Kinesis TLS certificate " + files[0] + " and key " + files[1] + ": " + e,
+          e);
+    }
+  }
+
+  /**
+   * How a connection's pipeline is set up: on the plaintext port, HTTP/1.1 or HTTP/2 with prior
+   * knowledge or by Upgrade, told apart by the first bytes; on the TLS port the same after the
+   * handshake, unless ALPN chose HTTP/2 (the SDK's async client may also send the HTTP/2 preface
+   * over TLS without ALPN, which the plaintext detection then recognises).
+   */
+  private final class Listener {
+    private final KinesisDispatcher dispatcher;
+    private final int maxBytes;
+    private final RequestObserver observer;
+    private final ChannelInitializer<Http2StreamChannel> streamInit;
+
+    Listener(
+        KinesisDispatcher dispatcher,
+        int maxBytes,
+        RequestObserver observer,
+        ChannelInitializer<Http2StreamChannel> streamInit) {
+      this.dispatcher = dispatcher;
+      this.maxBytes = maxBytes;
+      this.observer = observer;
+      this.streamInit = streamInit;
+    }
+
+    ChannelInitializer<SocketChannel> plaintext() {
+      return new ChannelInitializer<>() {
+        @Override
+        protected void initChannel(SocketChannel ch) {
+          counted(ch);
+          http1OrPriorKnowledge(ch.pipeline());
+        }
+      };
+    }
+
+    ChannelInitializer<SocketChannel> tls(SslContext ssl) {
+      return new ChannelInitializer<>() {
+        @Override
+        protected void initChannel(SocketChannel ch) {
+          counted(ch);
+          ch.pipeline()
+              .addLast(ssl.newHandler(ch.alloc()))
+              .addLast(
+                  new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+                    @Override
+                    protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                      if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                        ctx.pipeline()
+                            .addLast(Http2FrameCodecBuilder.forServer().build())
+                            .addLast(new Http2MultiplexHandler(streamInit));
+                      } else {
+                        http1OrPriorKnowledge(ctx.pipeline());
+                      }
+                    }
+                  });
+        }
+      };
+    }
+
+    private void counted(SocketChannel ch) {
+      connections.incrementAndGet();
+      ch.closeFuture().addListener(f -> connections.decrementAndGet());
+    }
+
+    private void http1OrPriorKnowledge(ChannelPipeline p) {
+      HttpServerCodec codec = new HttpServerCodec();
+      HttpServerUpgradeHandler upgrade =
+          new HttpServerUpgradeHandler(
+              codec,
+              protocol ->
+                  AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+                      ? new Http2ServerUpgradeCodec(
+                          Http2FrameCodecBuilder.forServer().build(),
+                          new Http2MultiplexHandler(streamInit))
+                      : null,
+              maxBytes);
+      ChannelInitializer<Channel> priorKnowledge =
+          new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel c) {
+              c.pipeline()
+                  .addLast(Http2FrameCodecBuilder.forServer().build())
+                  .addLast(new Http2MultiplexHandler(streamInit));
+            }
+          };
+      p.addLast(new CleartextHttp2ServerUpgradeHandler(codec, upgrade, priorKnowledge));
+      p.addLast(new Http1Installer(dispatcher, maxBytes, observer));
+    }
   }
 
   /**
@@ -237,12 +343,20 @@ public final class KinesisFrontDoor implements AutoCloseable {
     return ((InetSocketAddress) server.localAddress()).getPort();
   }
 
+  /** The TLS listener's port actually bound, or -1 when there is none. */
+  public int tlsPort() {
+    return tlsServer == null ? -1 : ((InetSocketAddress) tlsServer.localAddress()).getPort();
+  }
+
   /** Stops listening, closes every connection and waits (bounded) for the threads. */
   @Override
   public void close() {
     try {
       if (server != null) {
         server.close().sync();
+      }
+      if (tlsServer != null) {
+        tlsServer.close().sync();
       }
       if (workers != null) {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -33,6 +34,7 @@ final class KinesisHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
   private record Ready(
       FullHttpResponse response,
       EventStream stream,
+      HttpHeaders asked,
       boolean keepAlive,
       String operation,
       long receivedNanos) {
@@ -68,6 +70,22 @@ final class KinesisHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     long seq = nextSeq++;
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     String operation = dispatcher.operationOf(request);
+    if (request.decoderResult().isFailure()) {
+      // Netty's HTTP/1.1 decoder discards every byte after a message it could not decode, so the
+      // connection can answer nothing more: answer this one and close, or the client would wait
+      // forever for the answers to its next requests.
+      complete(
+          ctx,
+          seq,
+          new Ready(
+              KinesisDispatcher.malformedHttp(request.decoderResult().cause()),
+              null,
+              null,
+              false,
+              operation,
+              received));
+      return;
+    }
     if (dispatcher.isStreaming(request)) {
       dispatcher
           .openStream(request)
@@ -82,6 +100,7 @@ final class KinesisHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                               new Ready(
                                   opened.error(),
                                   opened.stream(),
+                                  request.headers(),
                                   keepAlive,
                                   operation,
                                   received))));
@@ -95,7 +114,9 @@ final class KinesisHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                     ctx,
                     () ->
                         complete(
-                            ctx, seq, new Ready(response, null, keepAlive, operation, received))));
+                            ctx,
+                            seq,
+                            new Ready(response, null, null, keepAlive, operation, received))));
   }
 
   private static void onLoop(ChannelHandlerContext ctx, Runnable r) {
@@ -137,7 +158,7 @@ final class KinesisHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
   }
 
   private void startStream(ChannelHandlerContext ctx, Ready r) {
-    HttpResponse headers = KinesisDispatcher.eventStreamHeaders();
+    HttpResponse headers = KinesisDispatcher.eventStreamHeaders(r.asked());
     if (!http2) {
       HttpUtil.setTransferEncodingChunked(headers, true);
     }

@@ -4,6 +4,8 @@ import io.watershed.kinesis.catalog.ShardEntry;
 import io.watershed.kinesis.catalog.StreamEntry;
 import io.watershed.log.AppendOptions;
 import io.watershed.log.AppendResult;
+import io.watershed.log.LogClosedException;
+import io.watershed.log.LogStorageException;
 import io.watershed.log.PartitionLog;
 import io.watershed.log.format.CompressionType;
 import io.watershed.log.format.RecordBatchBuilder;
@@ -16,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Routing and appending records for PutRecord and PutRecords. A record becomes one Kafka record:
@@ -27,6 +31,8 @@ import java.util.concurrent.Executor;
  * that a resharding which closes a shard can wait for what was routed to it before fixing its end.
  */
 public final class PutSupport {
+  private static final Logger LOG = LoggerFactory.getLogger(PutSupport.class);
+
   /** Largest data plus partition key of one record (Kinesis: 1 MiB). */
   public static final int MAX_RECORD_BYTES = 1024 * 1024;
 
@@ -42,12 +48,33 @@ public final class PutSupport {
    */
   public record Entry(byte[] data, String partitionKey, BigInteger hashKey, int size) {}
 
-  /** Where a record landed, or why it did not. */
-  public record Outcome(int partition, long offset, String errorCode, String errorMessage) {
+  /**
+   * Where a record landed, or why it did not.
+   *
+   * @param error null when stored; else what PutRecord answers, from which PutRecords takes its
+   *     per-record ErrorCode ({@link #errorCode}) and ErrorMessage
+   */
+  public record Outcome(int partition, long offset, KinesisException error) {
     public boolean failed() {
-      return errorCode != null;
+      return error != null;
+    }
+
+    /**
+     * PutRecords' ErrorCode: the API allows only ProvisionedThroughputExceededException and
+     * InternalFailure per record, so every failure but throttling is InternalFailure.
+     */
+    public String errorCode() {
+      return error.errorType().equals(THROUGHPUT_EXCEEDED)
+          ? THROUGHPUT_EXCEEDED
+          : "InternalFailure";
+    }
+
+    public String errorMessage() {
+      return error.getMessage();
     }
   }
+
+  private static final String THROUGHPUT_EXCEEDED = "ProvisionedThroughputExceededException";
 
   /**
    * Reads and checks one record's members ({@code Data}, {@code PartitionKey}, {@code
@@ -167,9 +194,9 @@ public final class PutSupport {
                 new Outcome(
                     p,
                     -1,
-                    "ProvisionedThroughputExceededException",
-                    ThroughputLimits.message(
-                        ShardEntry.shardId(p), name, ctx.settings().accountId()));
+                    KinesisException.throughputExceeded(
+                        ThroughputLimits.message(
+                            ShardEntry.shardId(p), name, ctx.settings().accountId())));
             return true;
           });
       List<CompletableFuture<Void>> shardAppends = new ArrayList<>();
@@ -178,8 +205,9 @@ public final class PutSupport {
         log = ctx.log(current, p);
       } catch (KinesisException e) {
         ctx.appendDone(name, p);
+        KinesisException gone = appendFailure(ctx, name, p, e);
         for (int i : indexes) {
-          outcomes[i] = new Outcome(p, -1, "InternalFailure", "Internal service failure.");
+          outcomes[i] = new Outcome(p, -1, gone);
         }
         continue;
       }
@@ -209,12 +237,13 @@ public final class PutSupport {
         shardAppends.add(
             f.handle(
                 (r, err) -> {
+                  KinesisException failure = err == null ? null : appendFailure(ctx, name, p, err);
                   for (int k = 0; k < members.size(); k++) {
                     int i = members.get(k);
                     outcomes[i] =
                         err == null
-                            ? new Outcome(p, r.firstOffset() + k, null, null)
-                            : new Outcome(p, -1, "InternalFailure", message(err));
+                            ? new Outcome(p, r.firstOffset() + k, null)
+                            : new Outcome(p, -1, failure);
                   }
                   return null;
                 }));
@@ -229,9 +258,48 @@ public final class PutSupport {
         .thenApplyAsync(ignored -> outcomes, replies);
   }
 
-  private static String message(Throwable err) {
-    Throwable c =
-        err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-    return "Internal service failure: " + c.getClass().getSimpleName();
+  /**
+   * What a client is told when a shard's log refuses an append.
+   *
+   * <p>A log whose write or fsync failed (a full or failing disk) refuses every write until it is
+   * reopened, and one being closed (the server stopping, the stream being deleted) refuses them
+   * too. Both are the server's condition, not the request's, and may pass: they are answered as AWS
+   * answers a temporary failure of the server, ServiceUnavailable with HTTP 503 (one of its
+   * documented common errors), which the AWS SDKs, boto3 and the KPL retry with back-off. In
+   * PutRecords the per-record ErrorCode is InternalFailure, the one the API has for a failure that
+   * is not throttling, which the KPL retries too. Anything else is an InternalFailureException
+   * (500), logged here. No message names a Java class or a path of the server.
+   */
+  static KinesisException appendFailure(
+      KinesisContext ctx, String stream, int partition, Throwable err) {
+    Throwable c = err;
+    while ((c instanceof CompletionException
+            || c instanceof java.util.concurrent.ExecutionException)
+        && c.getCause() != null) {
+      c = c.getCause();
+    }
+    if (c instanceof KinesisException k) {
+      return k;
+    }
+    String shard =
+        "Shard "
+            + ShardEntry.shardId(partition)
+            + " in stream "
+            + stream
+            + " under account "
+            + ctx.settings().accountId();
+    if (c instanceof LogStorageException) {
+      LOG.warn("Kinesis append to {} {} refused by storage: {}", stream, shard, c.toString());
+      return KinesisException.serviceUnavailable(
+          shard
+              + " cannot store records now: the server's storage refused the write (its disk is"
+              + " full or failing). Retry later.");
+    }
+    if (c instanceof LogClosedException) {
+      return KinesisException.serviceUnavailable(
+          shard + " cannot store records now: it is being closed. Retry later.");
+    }
+    LOG.warn("Kinesis append to {} {} failed unexpectedly", stream, shard, c);
+    return KinesisException.internalFailure("Internal service failure.");
   }
 }

@@ -281,6 +281,15 @@ class KinesisSdkTest {
                               .partitionKey("k")
                               .explicitHashKey("-1")
                               .data(SdkBytes.fromUtf8String("v"))))
+          .isInstanceOf(ValidationException.class);
+      assertThatThrownBy(
+              () ->
+                  kinesis.putRecord(
+                      b ->
+                          b.streamName(stream)
+                              .partitionKey("k")
+                              .explicitHashKey("340282366920938463463374607431768211456")
+                              .data(SdkBytes.fromUtf8String("v"))))
           .isInstanceOf(InvalidArgumentException.class);
       assertThatThrownBy(() -> kinesis.getRecords(b -> b.shardIterator("not-an-iterator")))
           .isInstanceOf(InvalidArgumentException.class);

@@ -71,9 +71,47 @@ class MalformedRequestTest {
               server.endpoint(),
               "Kinesis_20131202.ListStreams",
               "application/x-amz-json-1.1",
-              new byte[0]);
+              "{}".getBytes());
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(observed).containsExactly("PutRecords failed", "ListStreams");
+    }
+  }
+
+  @Test
+  void aRequestThatIsNotValidHttpGets400AndTheConnectionCloses() throws Exception {
+    try (KinesisTestServer server = new KinesisTestServer(dir);
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", server.door().port())) {
+      socket.setSoTimeout(10_000);
+      String body = "{}";
+      // A keep-alive request with a control character in a header value, then a valid one.
+      String bad =
+          "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-amz-json-1.1\r\n"
+              + "X-Amz-Target: Kinesis_20131202.ListStreams\r\nX-Note: a\u0001b\r\n"
+              + "Content-Length: 2\r\n\r\n"
+              + body;
+      String good =
+          "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-amz-json-1.1\r\n"
+              + "X-Amz-Target: Kinesis_20131202.ListStreams\r\nContent-Length: 2\r\n\r\n"
+              + body;
+      socket
+          .getOutputStream()
+          .write((bad + good).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      // Everything the server sends until it closes: the 400, and nothing after it.
+      String answer =
+          new String(
+              socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 400 ");
+      assertThat(answer.toLowerCase(java.util.Locale.ROOT)).contains("connection: close");
+      assertThat(answer).contains("SerializationException").contains("not valid HTTP");
+      assertThat(answer.indexOf("HTTP/1.1", 1)).isEqualTo(-1);
+      var r =
+          post(
+              server.endpoint(),
+              "Kinesis_20131202.ListStreams",
+              "application/x-amz-json-1.1",
+              body.getBytes());
+      assertThat(r.statusCode()).isEqualTo(200);
     }
   }
 
@@ -121,7 +159,7 @@ class MalformedRequestTest {
       assertThat(r.statusCode()).isEqualTo(400);
       assertThat(r.headers().firstValue("x-amzn-ErrorType")).hasValue("ResourceNotFoundException");
 
-      r = post(uri, "Kinesis_20131202.ListStreams", json, new byte[0]);
+      r = post(uri, "Kinesis_20131202.ListStreams", json, "{}".getBytes());
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).contains("\"StreamNames\":[\"b64\"]");
     }

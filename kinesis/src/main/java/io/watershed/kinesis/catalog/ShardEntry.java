@@ -58,19 +58,26 @@ public record ShardEntry(
   }
 
   /**
-   * The partition a shard id names.
+   * The partition a shard id names, resolved as Kinesis resolves shard ids: the decimal number
+   * after the last '-' (or the whole id when it has none), leading zeros allowed, at most
+   * 2147483647; any prefix. So {@code shardId-000000000007}, {@code shardId-7}, {@code shard-7},
+   * {@code -07} and {@code 7} all name partition 7.
    *
-   * @return -1 when it is not a shard id of this server's form
+   * @return -1 when the id names no shard (no number there, or one too large)
    */
   public static int partitionOf(String shardId) {
-    if (shardId == null || !shardId.startsWith("shardId-") || shardId.length() > 8 + 12) {
+    if (shardId == null) {
       return -1;
     }
-    String digits = shardId.substring(8);
+    String digits = shardId.substring(shardId.lastIndexOf('-') + 1);
     if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
       return -1;
     }
-    long p = Long.parseLong(digits);
+    String significant = digits.replaceFirst("^0+(?=.)", "");
+    if (significant.length() > 10) {
+      return -1;
+    }
+    long p = Long.parseLong(significant);
     return p > Integer.MAX_VALUE ? -1 : (int) p;
   }
 

@@ -58,7 +58,8 @@ final class ConsumerHandlers {
               + " expression pattern: [a-zA-Z0-9_.-]+ and have length between 1 and 128");
     }
     JsonNode tagNode = req.member("Tags");
-    Map<String, String> tags = tagNode == null ? Map.of() : TagHandlers.tagMap(tagNode);
+    Map<String, String> tags =
+        tagNode == null ? Map.of() : TagHandlers.tagMap(tagNode, name, ctx.settings().accountId());
     long now = ctx.now();
     return ctx.change(
             name,

@@ -67,7 +67,10 @@ final class CreateStreamHandler implements OperationHandler {
     }
     JsonNode tagNode = req.member("Tags");
     TreeMap<String, String> tags =
-        new TreeMap<>(tagNode == null ? Map.of() : TagHandlers.tagMap(tagNode));
+        new TreeMap<>(
+            tagNode == null
+                ? Map.of()
+                : TagHandlers.tagMap(tagNode, name, ctx.settings().accountId()));
     int shards = count;
     String streamMode = mode;
     return Shapes.onIo(ctx, () -> create(name, shards, streamMode, tags))

@@ -71,7 +71,7 @@ final class GetRecordsHandler implements OperationHandler {
   private ObjectNode read(
       KinesisRequest req, StreamEntry s, ShardEntry shard, long from, int limit) {
     PartitionLog log = ctx.log(s, shard.partition());
-    ShardReader.Batch batch = ShardReader.read(log, shard, from, limit, MAX_BYTES);
+    ShardReader.Batch batch = ShardReader.read(log, s.name(), shard, from, limit, MAX_BYTES);
     ctx.markOpened(log);
     ctx.limits().readDone(s.name(), shard.partition(), batch.bytes());
     log.traffic().delivered(batch.records().size(), batch.bytes());

@@ -32,13 +32,13 @@ final class GetShardIteratorHandler implements OperationHandler {
 
   @Override
   public CompletableFuture<ObjectNode> handle(KinesisRequest req) {
-    StreamEntry s = ctx.requireReadyStream(req);
     String shardId = req.requireString("ShardId");
     String type = req.requireString("ShardIteratorType");
     String seq = req.string("StartingSequenceNumber");
     Long timestamp = req.timestampMillis("Timestamp");
-    checkPosition(type, seq, timestamp, "shardIteratorType");
+    StreamEntry s = ctx.requireReadyStream(req);
     ShardEntry shard = ctx.requireShard(s, shardId);
+    checkPosition(type, seq, timestamp, ctx.now());
     return Shapes.onIo(
         ctx,
         () -> {
@@ -51,36 +51,46 @@ final class GetShardIteratorHandler implements OperationHandler {
         });
   }
 
-  /** Checks a position type and that what it needs is given; {@code field} names it in errors. */
-  static void checkPosition(String type, String seq, Long timestamp, String field) {
-    switch (type) {
-      case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER" -> {
-        if (seq == null) {
-          throw KinesisException.invalidArgument(
-              "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and"
-                  + " StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no"
-                  + " StartingSequenceNumber. Request specified "
-                  + type
-                  + " and no StartingSequenceNumber.");
-        }
+  /**
+   * Checks that a position gives what its type needs and nothing it refuses, as Kinesis checks it
+   * once the stream and shard are found: a sequence number exactly for AT_ and
+   * AFTER_SEQUENCE_NUMBER, a timestamp not in the future for AT_TIMESTAMP. (The type itself is one
+   * of the five: {@link io.watershed.kinesis.RequestShapes} checked it.)
+   *
+   * @throws KinesisException InvalidArgumentException
+   */
+  static void checkPosition(String type, String seq, Long timestamp, long nowMillis) {
+    boolean bySequence = type.equals("AT_SEQUENCE_NUMBER") || type.equals("AFTER_SEQUENCE_NUMBER");
+    if (bySequence && seq == null) {
+      throw KinesisException.invalidArgument(
+          "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and"
+              + " StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no"
+              + " StartingSequenceNumber. Request specified "
+              + type
+              + " and no StartingSequenceNumber.");
+    }
+    if ((type.equals("TRIM_HORIZON") || type.equals("LATEST")) && seq != null) {
+      throw KinesisException.invalidArgument(
+          "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and"
+              + " StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no"
+              + " StartingSequenceNumber. Request specified "
+              + type
+              + " and also a StartingSequenceNumber.");
+    }
+    if (type.equals("AT_TIMESTAMP")) {
+      if (timestamp == null) {
+        throw KinesisException.invalidArgument(
+            "Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP."
+                + " Current request has no timestamp parameter.");
       }
-      case "AT_TIMESTAMP" -> {
-        if (timestamp == null) {
-          throw KinesisException.invalidArgument(
-              "Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP."
-                  + " Current request has no timestamp parameter.");
-        }
+      if (timestamp > nowMillis) {
+        throw KinesisException.invalidArgument(
+            "The timestampInMillis parameter cannot be greater than the"
+                + " currentTimestampInMillis. timestampInMillis: "
+                + timestamp
+                + ", currentTimestampInMillis: "
+                + nowMillis);
       }
-      case "TRIM_HORIZON", "LATEST" -> {}
-      default ->
-          throw KinesisException.validation(
-              "1 validation error detected: Value '"
-                  + type
-                  + "' at '"
-                  + field
-                  + "' failed to satisfy constraint: Member must satisfy"
-                  + " enum value set: [AFTER_SEQUENCE_NUMBER, AT_SEQUENCE_NUMBER, AT_TIMESTAMP,"
-                  + " TRIM_HORIZON, LATEST]");
     }
   }
 
@@ -122,9 +132,16 @@ final class GetShardIteratorHandler implements OperationHandler {
                 + " under account "
                 + ctx.settings().accountId()
                 + " is invalid";
-        if (p == null || p.partition() != shard.partition()) {
+        if (p == null) {
           throw KinesisException.invalidArgument(
               where + " because it did not come from this stream.");
+        }
+        if (p.partition() != shard.partition()) {
+          throw KinesisException.invalidArgument(
+              "Invalid StartingSequenceNumber. It encodes "
+                  + ShardEntry.shardId(p.partition())
+                  + ", while it was used in a call to a shard with "
+                  + shard.shardId());
         }
         if (p.position() > end) {
           throw KinesisException.invalidArgument(where + ".");

@@ -55,6 +55,10 @@ final class ListShardsHandler implements OperationHandler {
       s = ctx.stream(t.name()).orElseThrow(() -> ctx.notFound(t.name()));
       from = t.position();
     } else {
+      if (req.string("StreamName") == null && req.string("StreamARN") == null) {
+        throw KinesisException.invalidArgument(
+            "Either NextToken or StreamName should be provided.");
+      }
       s = ctx.requireStream(req);
       String after = req.string("ExclusiveStartShardId");
       if (after != null) {

@@ -2,7 +2,6 @@ package io.watershed.kinesis.handlers;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.watershed.kinesis.KinesisContext;
-import io.watershed.kinesis.KinesisException;
 import io.watershed.kinesis.KinesisRequest;
 import io.watershed.kinesis.OperationHandler;
 import io.watershed.kinesis.PutSupport;
@@ -38,12 +37,7 @@ final class PutRecordHandler implements OperationHandler {
             outcomes -> {
               PutSupport.Outcome o = outcomes[0];
               if (o.failed()) {
-                throw new KinesisException(
-                    o.errorCode().equals("InternalFailure")
-                        ? "InternalFailureException"
-                        : o.errorCode(),
-                    o.errorCode().equals("InternalFailure") ? 500 : 400,
-                    o.errorMessage());
+                throw o.error();
               }
               ObjectNode out = req.newObject();
               out.put("ShardId", ShardEntry.shardId(o.partition()));

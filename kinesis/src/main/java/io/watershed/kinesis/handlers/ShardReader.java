@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.watershed.kinesis.BodyEncoding;
+import io.watershed.kinesis.KinesisException;
 import io.watershed.kinesis.SequenceNumbers;
 import io.watershed.kinesis.catalog.ShardEntry;
 import io.watershed.kinesis.catalog.StreamEntry;
+import io.watershed.log.LogDamagedException;
 import io.watershed.log.LogSlice;
 import io.watershed.log.OffsetOutOfRangeException;
 import io.watershed.log.PartitionLog;
@@ -49,8 +51,15 @@ final class ShardReader {
     }
   }
 
-  /** At most {@code limit} records and about {@code maxBytes} of data from {@code from}. */
-  static Batch read(PartitionLog log, ShardEntry shard, long from, int limit, int maxBytes) {
+  /**
+   * At most {@code limit} records and about {@code maxBytes} of data from {@code from}. Records
+   * before a damaged range are returned; a read that starts in one fails.
+   *
+   * @throws KinesisException InternalFailureException naming the damaged range when the read starts
+   *     in a range of {@code shard}'s log that the log has fenced as damaged
+   */
+  static Batch read(
+      PartitionLog log, String stream, ShardEntry shard, long from, int limit, int maxBytes) {
     long logEnd = log.logEndOffset();
     long end = shard.isClosed() ? Math.min(shard.endOffset(), logEnd) : logEnd;
     long offset = Math.max(from, log.logStartOffset());
@@ -70,6 +79,11 @@ final class ShardReader {
           continue;
         }
         break;
+      } catch (LogDamagedException e) {
+        if (!records.isEmpty()) {
+          break; // serve what lies before the damage; the next read starts in it and reports it
+        }
+        throw damaged(stream, shard, e);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -111,6 +125,39 @@ final class ShardReader {
               + (r.key() == null ? 0 : r.key().remaining());
     }
     return new Batch(records, offset, logEnd, shard.isClosed() && offset >= end, data);
+  }
+
+  /**
+   * The answer to a read of a damaged range: the records there failed verification on disk and the
+   * log serves none of them until an operator repairs the shard, so retrying cannot help. It is an
+   * InternalFailureException (500: the fault is the server's, not the request's) whose message
+   * names the range in sequence numbers and how to read on past it.
+   */
+  static KinesisException damaged(String stream, ShardEntry shard, LogDamagedException e) {
+    int p = shard.partition();
+    String first = SequenceNumbers.of(p, e.firstOffset());
+    boolean endKnown = e.endOffset() > e.firstOffset();
+    String range =
+        endKnown
+            ? "the records with sequence numbers "
+                + first
+                + " to "
+                + SequenceNumbers.of(p, e.endOffset() - 1)
+            : "the records from sequence number " + first + " on";
+    return KinesisException.internalFailure(
+        "Shard "
+            + shard.shardId()
+            + " in stream "
+            + stream
+            + " cannot be read here: "
+            + range
+            + " are damaged on the server's disk and fenced off. Retrying will not help"
+            + (endKnown
+                ? "; read on after the range with a shard iterator of type AFTER_SEQUENCE_NUMBER"
+                    + " at "
+                    + SequenceNumbers.of(p, e.endOffset() - 1)
+                    + ", or have an operator repair the shard."
+                : "; an operator must repair the shard."));
   }
 
   /** The API's Record structures of {@code records}, in {@code encoding}, for {@code putPOJO}. */

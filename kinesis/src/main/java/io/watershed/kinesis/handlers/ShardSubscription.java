@@ -10,6 +10,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.watershed.kinesis.BodyEncoding;
 import io.watershed.kinesis.EventStream;
 import io.watershed.kinesis.KinesisContext;
+import io.watershed.kinesis.KinesisException;
 import io.watershed.kinesis.SequenceNumbers;
 import io.watershed.kinesis.catalog.ShardEntry;
 import io.watershed.kinesis.catalog.StreamEntry;
@@ -153,7 +154,7 @@ final class ShardSubscription implements EventStream {
       }
       ShardEntry shard = s.shard(partition);
       PartitionLog log = ctx.log(s, partition);
-      ShardReader.Batch b = ShardReader.read(log, shard, next, MAX_RECORDS, MAX_BYTES);
+      ShardReader.Batch b = ShardReader.read(log, stream, shard, next, MAX_RECORDS, MAX_BYTES);
       if (b.records().isEmpty() && !b.atShardEnd() && now - lastEventMillis < HEARTBEAT_MS) {
         await(log, HEARTBEAT_MS - (now - lastEventMillis));
         return;
@@ -167,6 +168,14 @@ final class ShardSubscription implements EventStream {
       } else {
         written.addListener(f -> afterWrite(f.isSuccess()));
       }
+    } catch (KinesisException e) {
+      // A damaged range of the shard, named in the message; the subscriber decides where to go on.
+      LOG.warn(
+          "subscription to {} {} failed: {}",
+          stream,
+          ShardEntry.shardId(partition),
+          e.getMessage());
+      fail(e.errorType(), e.getMessage());
     } catch (RuntimeException e) {
       LOG.warn("subscription to {} {} failed", stream, ShardEntry.shardId(partition), e);
       fail("InternalFailureException", "Internal service failure.");

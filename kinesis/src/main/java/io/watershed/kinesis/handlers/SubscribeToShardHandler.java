@@ -46,13 +46,13 @@ final class SubscribeToShardHandler implements StreamingOperation {
     String type = pos.requireString("Type");
     String seq = pos.string("SequenceNumber");
     Long timestamp = pos.timestampMillis("Timestamp");
-    GetShardIteratorHandler.checkPosition(type, seq, timestamp, "startingPosition.type");
     KinesisContext.Consumer c = ctx.requireConsumer(req);
     StreamEntry s = c.stream();
     if (!s.status().equals(StreamEntry.ACTIVE) && !s.status().equals(StreamEntry.UPDATING)) {
       throw ctx.notFound(s.name());
     }
     ShardEntry shard = ctx.requireShard(s, shardId);
+    GetShardIteratorHandler.checkPosition(type, seq, timestamp, ctx.now());
     String key = ctx.consumerArn(s.name(), c.consumer()) + "#" + shard.partition();
     return Shapes.onIo(
         ctx,

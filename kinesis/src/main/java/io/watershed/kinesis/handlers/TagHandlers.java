@@ -19,7 +19,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The six tag operations: AddTagsToStream, RemoveTagsFromStream and ListTagsForStream name a stream
  * (by name or ARN); TagResource, UntagResource and ListTagsForResource name a stream or consumer
- * ARN. At most 50 tags a resource; keys of 1 to 128 characters, values of 0 to 256.
+ * ARN. At most 50 tags a resource; keys of 1 to 128 characters, values of 0 to 256 (checked with
+ * the model's other constraints by {@link io.watershed.kinesis.RequestShapes}); the characters
+ * Kinesis allows.
  */
 final class TagHandlers {
   static final int MAX_TAGS = 50;
@@ -113,41 +115,64 @@ final class TagHandlers {
     if (node == null) {
       throw KinesisRequest.missing(field);
     }
-    Map<String, String> tags = tagMap(node);
+    Map<String, String> tags = tagMap(node, t.stream(), ctx.settings().accountId());
     return change(req, t, current -> current.putAll(tags));
   }
 
-  /** The {@code Tags} map of a request: 1 to 50 pairs, checked as Kinesis checks them. */
-  static Map<String, String> tagMap(JsonNode node) {
-    if (!node.isObject() || node.isEmpty() || node.size() > MAX_TAGS) {
-      throw KinesisException.validation(
-          "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must"
-              + " have length between 1 and "
-              + MAX_TAGS);
-    }
+  /**
+   * The {@code Tags} map of a request (its sizes and lengths already checked against the model),
+   * with its characters checked as Kinesis checks them once the stream is found: keys and values
+   * hold Unicode letters, digits, white space and {@code _ . / = + - @}. Kinesis's documentation
+   * lists {@code %} too, but Kinesis refuses it, with a message of its own.
+   *
+   * @param stream the stream, for the message
+   * @throws KinesisException InvalidArgumentException
+   */
+  static Map<String, String> tagMap(JsonNode node, String stream, String account) {
     Map<String, String> tags = new TreeMap<>();
     for (Map.Entry<String, JsonNode> e : node.properties()) {
-      String value = e.getValue().isTextual() ? e.getValue().textValue() : null;
-      if (value == null) {
-        throw KinesisException.serialization("Expected a string for a tag value");
-      }
-      checkKey(e.getKey());
-      if (value.length() > 256) {
-        throw KinesisException.validation(
-            "1 validation error detected: Value at 'tags' failed to satisfy constraint: Map value"
-                + " must satisfy constraint: [Member must have length less than or equal to 256]");
-      }
+      String value = e.getValue().isTextual() ? e.getValue().textValue() : "";
       tags.put(e.getKey(), value);
+    }
+    boolean percent = false;
+    for (Map.Entry<String, String> e : tags.entrySet()) {
+      for (String text : List.of(e.getKey(), e.getValue())) {
+        if (!text.codePoints().allMatch(TagHandlers::allowedInTag)) {
+          throw KinesisException.invalidArgument(
+              "Some tags contain invalid characters. Valid characters: Unicode letters, digits,"
+                  + " white space, _ . / = + - % @.");
+        }
+        percent |= text.indexOf('%') >= 0;
+      }
+    }
+    if (percent) {
+      throw KinesisException.invalidArgument(
+          "Failed to add tags to stream "
+              + stream
+              + " under account "
+              + account
+              + " because some tags contained illegal characters. The allowed characters are"
+              + " Unicode letters, white-spaces, '_',',','/','=','+','-','@'.");
+    }
+    if (tags.size() > MAX_TAGS) {
+      throw KinesisException.invalidArgument(
+          "Failed to add tags to stream "
+              + stream
+              + " under account "
+              + account
+              + " because a given stream cannot have more than "
+              + MAX_TAGS
+              + " tags associated with it.");
     }
     return tags;
   }
 
-  private static void checkKey(String key) {
-    if (key.isEmpty() || key.length() > 128) {
-      throw KinesisException.validation(
-          "1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member"
-              + " must have length between 1 and 128");
-    }
+  private static boolean allowedInTag(int c) {
+    return Character.isLetter(c)
+        || Character.isDigit(c)
+        || Character.isWhitespace(c)
+        || Character.isSpaceChar(c)
+        || "_./=+-%@".indexOf(c) >= 0;
   }
 
   private CompletableFuture<ObjectNode> remove(KinesisRequest req, Target t) {
@@ -155,19 +180,11 @@ final class TagHandlers {
     if (keys == null) {
       throw KinesisRequest.missing("TagKeys");
     }
-    if (!keys.isArray() || keys.isEmpty() || keys.size() > MAX_TAGS) {
-      throw KinesisException.validation(
-          "1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member"
-              + " must have length between 1 and "
-              + MAX_TAGS);
-    }
     List<String> names = new ArrayList<>();
     for (JsonNode k : keys) {
-      if (!k.isTextual()) {
-        throw KinesisException.serialization("Expected a string in TagKeys");
+      if (k.isTextual()) {
+        names.add(k.textValue());
       }
-      checkKey(k.textValue());
-      names.add(k.textValue());
     }
     return change(req, t, current -> names.forEach(current::remove));
   }

@@ -1,6 +1,8 @@
 package io.watershed.server.config;
 
 import io.watershed.kinesis.KinesisConfig;
+import io.watershed.kinesis.KinesisTls;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +20,12 @@ import java.util.Map;
  *   <li>{@code kinesis.access.key.id} and {@code kinesis.secret.access.key} (unset): when both are
  *       set, SigV4 signatures are verified against them;
  *   <li>{@code kinesis.emulate.limits} (false): answer ProvisionedThroughputExceededException
- *       beyond Kinesis's per-shard throughput.
+ *       beyond Kinesis's per-shard throughput;
+ *   <li>{@code kinesis.tls.port} (unset: no TLS listener; 0 picks a free port): a second listener
+ *       speaking HTTPS (HTTP/1.1 and HTTP/2), for clients that need it, such as the KPL;
+ *   <li>{@code kinesis.tls.cert.file}, {@code kinesis.tls.key.file} (none): its certificate and
+ *       PKCS#8 key, PEM; without them a self-signed pair is made on first start and kept in {@code
+ *       <data.dir>/kinesis/tls/}.
  * </ul>
  */
 public final class KinesisSettings {
@@ -32,6 +39,9 @@ public final class KinesisSettings {
   static final String ACCESS_KEY_ID = "kinesis.access.key.id";
   static final String SECRET_ACCESS_KEY = "kinesis.secret.access.key";
   static final String EMULATE_LIMITS = "kinesis.emulate.limits";
+  static final String TLS_PORT = "kinesis.tls.port";
+  static final String TLS_CERT_FILE = "kinesis.tls.cert.file";
+  static final String TLS_KEY_FILE = "kinesis.tls.key.file";
 
   private static final List<String> KEYS =
       List.of(
@@ -44,7 +54,10 @@ public final class KinesisSettings {
           SUBSCRIPTION_LIFETIME,
           ACCESS_KEY_ID,
           SECRET_ACCESS_KEY,
-          EMULATE_LIMITS);
+          EMULATE_LIMITS,
+          TLS_PORT,
+          TLS_CERT_FILE,
+          TLS_KEY_FILE);
 
   private KinesisSettings() {}
 
@@ -54,11 +67,15 @@ public final class KinesisSettings {
 
   /** Validates the values, so that a bad one stops start-up with exit code 2. */
   static void check(Map<String, String> settings) throws ConfigException {
-    build(settings, "localhost", 4567);
+    build(settings, "localhost", 4567, "localhost", Path.of("."));
   }
 
-  /** The front door's configuration for the server's address and port. */
-  public static KinesisConfig build(Map<String, String> settings, String bindHost, int port)
+  /**
+   * The front door's configuration for the server's address and port, its advertised host (which a
+   * self-signed TLS certificate names) and the data directory (which keeps that certificate).
+   */
+  public static KinesisConfig build(
+      Map<String, String> settings, String bindHost, int port, String advertisedHost, Path dataDir)
       throws ConfigException {
     KinesisConfig d = KinesisConfig.defaults(bindHost, port);
     String region = settings.getOrDefault(REGION, d.region());
@@ -95,6 +112,32 @@ public final class KinesisSettings {
             Integer.MAX_VALUE),
         keyId,
         secret,
-        SettingValues.boolValue(settings, EMULATE_LIMITS, d.emulateLimits()));
+        SettingValues.boolValue(settings, EMULATE_LIMITS, d.emulateLimits()),
+        tls(settings, bindHost, advertisedHost, dataDir));
+  }
+
+  private static KinesisTls tls(
+      Map<String, String> settings, String bindHost, String advertisedHost, Path dataDir)
+      throws ConfigException {
+    String cert = settings.get(TLS_CERT_FILE);
+    String key = settings.get(TLS_KEY_FILE);
+    if ((cert == null) != (key == null)) {
+      throw new ConfigException(
+          TLS_CERT_FILE + " and " + TLS_KEY_FILE + " go together: give both or neither");
+    }
+    if (!settings.containsKey(TLS_PORT)) {
+      if (cert != null) {
+        throw new ConfigException(
+            TLS_CERT_FILE + " needs " + TLS_PORT + ", the TLS listener's port");
+      }
+      return null;
+    }
+    int port = SettingValues.intValue(settings, TLS_PORT, 0, 0, 65535);
+    return new KinesisTls(
+        port,
+        cert == null ? null : Path.of(cert.strip()),
+        key == null ? null : Path.of(key.strip()),
+        dataDir.resolve("kinesis").resolve("tls"),
+        List.of(bindHost, advertisedHost));
   }
 }

@@ -13,6 +13,9 @@ import java.util.Map;
  * lives in {@code <data.dir>/kinesis}.
  */
 public final class KinesisService implements Service {
+  /** The TLS listener's name in the bound ports ({@code --ports-file}). */
+  public static final String TLS_PORT_NAME = "kinesis-tls";
+
   private final ServerConfig config;
   private final StorageService storage;
   private final RequestObserver requests;
@@ -37,7 +40,11 @@ public final class KinesisService implements Service {
     door =
         new KinesisFrontDoor(
             KinesisSettings.build(
-                config.doorSettings("kinesis"), config.bindHost(), config.kinesisPort()),
+                config.doorSettings("kinesis"),
+                config.bindHost(),
+                config.kinesisPort(),
+                config.advertisedHost(),
+                config.dataDir()),
             storage.topics(),
             config.dataDir());
     door.observeRequests(requests);
@@ -56,7 +63,12 @@ public final class KinesisService implements Service {
 
   @Override
   public Map<String, Integer> boundPorts() {
-    return door == null ? Map.of() : Map.of("kinesis", door.port());
+    if (door == null) {
+      return Map.of();
+    }
+    return door.tlsPort() < 0
+        ? Map.of("kinesis", door.port())
+        : Map.of("kinesis", door.port(), TLS_PORT_NAME, door.tlsPort());
   }
 
   @Override
