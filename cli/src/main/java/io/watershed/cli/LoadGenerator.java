@@ -72,12 +72,13 @@ final class LoadGenerator {
                       failure.compareAndSet(
                           null,
                           error.getCause() instanceof CliException c
-                              ? c
+                              ? cmd.missingTopic(c)
                               : error instanceof CliException c2
-                                  ? c2
+                                  ? cmd.missingTopic(c2)
                                   : new CliException(ExitCodes.FAILURE, error.toString()));
                       return;
                     }
+                    cmd.noteCreation(answer);
                     synchronized (latencies) {
                       latencies.add(new long[] {System.nanoTime() - t0, k});
                     }
@@ -105,6 +106,7 @@ final class LoadGenerator {
       err.println();
       err.flush();
     }
+    cmd.reportCreation();
     if (failure.get() != null) {
       throw new CliException(
           failure.get().exitCode(),

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,7 +30,10 @@ import picocli.CommandLine.Parameters;
       "Reads one record per line from standard input or --file; with --key-separator a line is"
           + " KEY<sep>VALUE. --header adds a header to every record.",
       "With --count N (and --size BYTES) it sends N generated records instead, shows a progress bar"
-          + " on stderr and ends with records/s, MB/s and latency percentiles."
+          + " on stderr and ends with records/s, MB/s and latency percentiles.",
+      "A topic that does not exist is created on first use, as Kafka clients create it (the"
+          + " server's kafka.auto.create.topics.enable and kafka.num.partitions); --no-create"
+          + " refuses instead, with exit code 4."
     },
     footer = {"", ExitCodes.FOOTER})
 final class ProduceCommand extends ApiCommand {
@@ -93,6 +97,15 @@ final class ProduceCommand extends ApiCommand {
   @Option(names = "--no-progress", description = "Load generator: no progress bar.")
   boolean noProgress;
 
+  @Option(
+      names = "--no-create",
+      description =
+          "Fail (exit code 4) if the topic does not exist instead of creating it on first use.")
+  boolean noCreate;
+
+  /** The partitions of the topic once an answer says this command created it, else -1. */
+  private final AtomicInteger createdWithPartitions = new AtomicInteger(-1);
+
   @Override
   int run(AdminClient client) throws IOException {
     if (batch < 1 || batch > 10_000) {
@@ -125,6 +138,7 @@ final class ProduceCommand extends ApiCommand {
     } catch (NoSuchFileException e) {
       throw usage("no such file: " + file);
     }
+    reportCreation();
     err().println("produced " + sent + " record(s) to " + topic);
     return ExitCodes.OK;
   }
@@ -153,11 +167,48 @@ final class ProduceCommand extends ApiCommand {
     if (records.isEmpty()) {
       return 0;
     }
-    JsonNode answer = client.post(path(), Map.of("records", records));
+    JsonNode answer;
+    try {
+      answer = client.post(path(), Map.of("records", records));
+    } catch (CliException e) {
+      throw missingTopic(e);
+    }
+    noteCreation(answer);
     return answer.path("records").size();
   }
 
+  /** The request path: with {@code --no-create}, one that refuses a topic that does not exist. */
   String path() {
-    return TopicsCommand.topicPath(topic) + "/records";
+    String path = TopicsCommand.topicPath(topic) + "/records";
+    return noCreate ? path + "?create=false" : path;
+  }
+
+  /** Remembers whether the answer to a produce request says it created the topic. */
+  void noteCreation(JsonNode answer) {
+    if (answer.path("created").asBoolean()) {
+      createdWithPartitions.set(answer.path("partitions").asInt());
+    }
+  }
+
+  /**
+   * Says on stderr that the topic was created for this command (a mistyped name shows), once all is
+   * sent (not in the middle of a progress bar).
+   */
+  void reportCreation() {
+    int partitions = createdWithPartitions.get();
+    if (partitions >= 0) {
+      err()
+          .println(
+              "created topic " + topic + " with " + partitions + " partition(s): it did not exist");
+    }
+  }
+
+  /** A refusal for a missing topic said in the command's terms; any other failure as it is. */
+  CliException missingTopic(CliException e) {
+    if (noCreate && e.exitCode() == ExitCodes.NOT_FOUND) {
+      return new CliException(
+          ExitCodes.NOT_FOUND, "no topic '" + topic + "' (not created: --no-create)");
+    }
+    return e;
   }
 }

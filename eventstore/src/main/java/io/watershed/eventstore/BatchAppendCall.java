@@ -252,10 +252,16 @@ final class BatchAppendCall implements StreamObserver<BatchAppendReq> {
         detail = Shared.Unknown.getDefaultInstance();
       }
     }
+    String message = String.valueOf(t.getMessage());
+    io.grpc.Status storage = RpcErrors.storageFailure(t);
+    if (storage != null) {
+      code = com.google.rpc.Code.forNumber(storage.getCode().value());
+      message = storage.getDescription();
+    }
     com.google.rpc.Status status =
         com.google.rpc.Status.newBuilder()
             .setCode(code.getNumber())
-            .setMessage(String.valueOf(t.getMessage()))
+            .setMessage(message)
             .addDetails(Any.pack(detail))
             .build();
     return answer(correlation, o).setError(status).build();

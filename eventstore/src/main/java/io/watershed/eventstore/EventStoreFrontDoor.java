@@ -4,6 +4,14 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.watershed.core.metrics.RequestObserver;
 import io.watershed.core.stream.EventStore;
 import io.watershed.core.stream.PersistentSubscriptions;
@@ -31,6 +39,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Keep-alive: the clients ping every 10 s by default, with or without calls in flight; the
  * server allows that (grpc-java's default would answer such pings with GOAWAY).
+ *
+ * <p>Bad input on the port (a bad HTTP/2 preface, TLS to a plaintext port, garbage) is dropped by a
+ * {@link PrefaceGuard} in front of grpc-java's handlers, and what grpc-java still reports about
+ * failed connections is taken from its log ({@link GrpcConnectionLog}): each is counted as a
+ * protocol error and logged once, without a stack trace, a few lines a minute at most ({@link
+ * ConnectionErrors}). To tell its connections from those of another server, the door runs on event
+ * loops of its own, on the native transport where there is one.
  */
 public final class EventStoreFrontDoor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventStoreFrontDoor.class);
@@ -51,7 +66,10 @@ public final class EventStoreFrontDoor implements AutoCloseable {
   private final StreamWatchers watchers = new StreamWatchers();
   private final ConnectionCounter connections = new ConnectionCounter();
   private volatile RequestObserver requestObserver = RequestObserver.NONE;
+  private final ConnectionErrors connectionErrors = new ConnectionErrors(() -> requestObserver);
   private Server server;
+  private EventLoopGroup acceptor;
+  private EventLoopGroup workers;
 
   public EventStoreFrontDoor(
       EventStoreDoorConfig config, EventStore store, PersistentSubscriptions groups) {
@@ -71,8 +89,23 @@ public final class EventStoreFrontDoor implements AutoCloseable {
 
   /** Binds the port and starts serving. */
   public synchronized void start() throws IOException {
+    GrpcConnectionLog.install();
+    boolean epoll = Epoll.isAvailable();
+    acceptor = eventLoops(epoll, 1, "eventstore-accept");
+    // 0: Netty's default, twice the processors, as grpc-java's shared event loops have.
+    workers = eventLoops(epoll, 0, "eventstore-io");
+    PrefaceGuard.Installer guard = new PrefaceGuard.Installer(config.tls(), connectionErrors);
     NettyServerBuilder b =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.port()))
+            .bossEventLoopGroup(acceptor)
+            .workerEventLoopGroup(workers)
+            .channelFactory(
+                () -> {
+                  ServerChannel listener =
+                      epoll ? new EpollServerSocketChannel() : new NioServerSocketChannel();
+                  listener.pipeline().addLast(guard);
+                  return listener;
+                })
             .executor(executor)
             .maxInboundMessageSize(config.maxInboundMessageBytes())
             .maxInboundMetadataSize(64 << 10)
@@ -106,6 +139,29 @@ public final class EventStoreFrontDoor implements AutoCloseable {
         config.tls() ? "TLS" : "plaintext",
         config.bindHost(),
         port());
+  }
+
+  /**
+   * Event loops whose threads say they serve this door, for {@link GrpcConnectionLog}.
+   *
+   * @param threads 0 for Netty's default
+   */
+  private EventLoopGroup eventLoops(boolean epoll, int threads, String name) {
+    DefaultThreadFactory factory =
+        new DefaultThreadFactory(name, true) {
+          @Override
+          protected Thread newThread(Runnable r, String threadName) {
+            return super.newThread(
+                () -> {
+                  GrpcConnectionLog.OWNER.set(connectionErrors);
+                  r.run();
+                },
+                threadName);
+          }
+        };
+    return epoll
+        ? new EpollEventLoopGroup(threads, factory)
+        : new NioEventLoopGroup(threads, factory);
   }
 
   /** Told about every finished call (for metrics); set before {@link #start()}. */
@@ -144,6 +200,14 @@ public final class EventStoreFrontDoor implements AutoCloseable {
       }
       server = null;
     }
+    // The event loops are the door's own: grpc-java leaves them running.
+    for (EventLoopGroup loops : new EventLoopGroup[] {acceptor, workers}) {
+      if (loops != null) {
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      }
+    }
+    acceptor = null;
+    workers = null;
     executor.shutdown();
     try {
       if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {

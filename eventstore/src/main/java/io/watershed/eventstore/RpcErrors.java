@@ -9,6 +9,9 @@ import io.watershed.core.stream.InvalidEventException;
 import io.watershed.core.stream.PersistentSubscriptionException;
 import io.watershed.core.stream.StreamDeletedException;
 import io.watershed.core.stream.WrongExpectedRevisionException;
+import io.watershed.log.LogClosedException;
+import io.watershed.log.LogDamagedException;
+import io.watershed.log.LogStorageException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -37,8 +40,16 @@ import org.slf4j.LoggerFactory;
  *       <td>maximum-subscribers-reached</td><td>stream-name, group-name</td></tr>
  *   <tr><td>malformed request, invalid name or event</td><td>INVALID_ARGUMENT</td><td>–</td>
  *       <td>–</td></tr>
- *   <tr><td>storage failure, anything else</td><td>INTERNAL</td><td>–</td><td>–</td></tr>
+ *   <tr><td>the log refuses a write or cannot read (disk full, I/O error; after a failed write
+ *       every append is refused until restart), or is closed (the server is stopping)</td>
+ *       <td>UNAVAILABLE</td><td>–</td><td>–</td></tr>
+ *   <tr><td>a read reaches a damaged, fenced range of the log</td><td>DATA_LOSS</td><td>–</td>
+ *       <td>–</td></tr>
+ *   <tr><td>anything else</td><td>INTERNAL</td><td>–</td><td>–</td></tr>
  * </table>
+ *
+ * <p>Storage failures are found anywhere in the cause chain (the store wraps them in its own
+ * exceptions) and are not logged here: the log and the store log them once, not once per call.
  */
 final class RpcErrors {
   private static final Logger LOG = LoggerFactory.getLogger(RpcErrors.class);
@@ -59,6 +70,10 @@ final class RpcErrors {
   /** The wire form of a failure of an operation on the stream or group named. */
   static StatusRuntimeException of(Throwable t, String stream, String group) {
     Throwable cause = unwrap(t);
+    Status storage = storageFailure(cause);
+    if (storage != null && !(cause instanceof StatusRuntimeException)) {
+      return storage.asRuntimeException();
+    }
     Metadata trailers = new Metadata();
     Status status;
     switch (cause) {
@@ -130,6 +145,49 @@ final class RpcErrors {
 
   static StatusRuntimeException of(Throwable t) {
     return of(t, null, null);
+  }
+
+  /** Deepest cause looked at: guards against a chain that loops. */
+  private static final int MAX_CAUSES = 16;
+
+  /**
+   * The status of a storage failure behind {@code t}, or null when it is none: UNAVAILABLE when the
+   * log refused a write, failed a read or is closed, DATA_LOSS when a read reached a damaged range.
+   */
+  static Status storageFailure(Throwable t) {
+    Throwable c = t;
+    for (int depth = 0; c != null && depth < MAX_CAUSES; depth++, c = c.getCause()) {
+      switch (c) {
+        case LogStorageException e -> {
+          return Status.UNAVAILABLE.withDescription("Storage unavailable: " + e.getMessage());
+        }
+        case LogClosedException e -> {
+          return Status.UNAVAILABLE.withDescription(
+              "Storage unavailable: the log is closed (the server is stopping)");
+        }
+        case LogDamagedException e -> {
+          return Status.DATA_LOSS.withDescription(damaged(e));
+        }
+        default -> {}
+      }
+    }
+    return null;
+  }
+
+  /** What a damaged range means to a client: $all positions are the log's offsets. */
+  private static String damaged(LogDamagedException e) {
+    String range =
+        e.endOffset() < 0
+            ? "from position " + e.firstOffset() + " on"
+            : e.endOffset() - e.firstOffset() == 1
+                ? "at position " + e.firstOffset()
+                : "at positions " + e.firstOffset() + " to " + (e.endOffset() - 1);
+    return "Events "
+        + range
+        + " of $all are damaged on disk and fenced: they cannot be read until an operator"
+        + " repairs the log ("
+        + e.getMessage()
+        + ")";
   }
 
   /** A request that does not say what it needs to. */

@@ -245,7 +245,8 @@ class AdminApiTest {
         .isEqualTo(400);
     assertThat(
             api.post(
-                    "/api/v1/topics/nope/records", Map.of("records", List.of(Map.of("value", "v"))))
+                    "/api/v1/topics/nope/records?create=false",
+                    Map.of("records", List.of(Map.of("value", "v"))))
                 .status())
         .isEqualTo(404);
     assertThat(

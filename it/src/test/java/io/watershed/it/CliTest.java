@@ -121,7 +121,7 @@ class CliTest {
     assertThat(cli("consume", "cli-io", "-g", "cli-group", "--max", "100000").out().lines())
         .hasSize(3000);
 
-    assertThat(cli("produce", "nope", "--count", "1").exit()).isEqualTo(4);
+    assertThat(cli("produce", "nope", "--count", "1", "--no-create").exit()).isEqualTo(4);
     assertThat(cli("produce", "cli-io", "--file", files.resolve("none").toString()).exit())
         .isEqualTo(2);
     assertThat(cli("consume", "cli-io", "--offset", "1").exit()).isEqualTo(2);

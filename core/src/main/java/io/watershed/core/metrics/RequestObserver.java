@@ -20,4 +20,11 @@ public interface RequestObserver {
    * @param failed whether it was answered with an error
    */
   void completed(String api, long nanos, boolean failed);
+
+  /**
+   * A client sent something that is not the door's protocol (a bad connection preface, TLS to a
+   * plaintext port, a frame or request that cannot be decoded), so the door refused it without
+   * serving a request and, usually, closed the connection. Same rules as {@link #completed}.
+   */
+  default void protocolError() {}
 }

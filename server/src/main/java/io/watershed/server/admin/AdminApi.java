@@ -1,5 +1,8 @@
 package io.watershed.server.admin;
 
+import io.watershed.kafka.KafkaConfig;
+import io.watershed.server.config.ConfigException;
+import io.watershed.server.config.KafkaSettings;
 import io.watershed.server.config.ServerConfig;
 import io.watershed.server.http.Router;
 import io.watershed.server.metrics.Metrics;
@@ -42,12 +45,29 @@ public final class AdminApi {
     TopicsApi topics = new TopicsApi(ctx);
     topics.register(routes, h);
     new RecordsApi(ctx, topics, executor).register(routes, h);
-    new ProduceApi(ctx).register(routes, h);
+    new ProduceApi(ctx, autoCreate(config)).register(routes, h);
     new GroupsApi(ctx).register(routes, h);
     new StreamsApi(ctx).register(routes, h);
     new SubscriptionsApi(ctx).register(routes, h);
     new ClusterApi(ctx, config, metrics, ports, connections).register(routes, h);
     new KinesisApi(ctx).register(routes, h);
     new OpenApi().register(routes);
+  }
+
+  /** The Kafka door's policy for topics used before they exist, read from its settings. */
+  private static ProduceApi.AutoCreate autoCreate(ServerConfig config) {
+    try {
+      KafkaConfig kafka =
+          KafkaSettings.build(
+              config.doorSettings("kafka"),
+              config.bindHost(),
+              config.kafkaPort(),
+              config.advertisedHost());
+      return new ProduceApi.AutoCreate(kafka.autoCreateTopics(), kafka.defaultPartitions());
+    } catch (ConfigException e) {
+      // Settings are checked when the configuration is loaded; a server never gets here with bad
+      // ones.
+      throw new IllegalStateException("bad Kafka settings: " + e.getMessage(), e);
+    }
   }
 }

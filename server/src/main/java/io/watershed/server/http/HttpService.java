@@ -10,7 +10,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -30,14 +30,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP endpoint (port 8080 by default): Netty with one acceptor thread and a small worker
- * group, HTTP/1.1 keep-alive, requests aggregated up to {@link #MAX_REQUEST_BYTES}, routed by
- * {@link Router}. Handlers that block run on {@link #blockingExecutor()}, never on the event loop.
+ * group, HTTP/1.1 keep-alive, requests aggregated up to {@link #MAX_REQUEST_BYTES} (request line up
+ * to {@link #MAX_LINE_BYTES}, headers up to {@link #MAX_HEADER_BYTES}), routed by {@link Router}.
+ * Handlers that block run on {@link #blockingExecutor()}, never on the event loop.
  */
 public final class HttpService implements Service {
   private static final Logger log = LoggerFactory.getLogger(HttpService.class);
 
   /** Largest request body accepted; larger requests get 413. */
   public static final int MAX_REQUEST_BYTES = 1 << 20;
+
+  /** Longest request line (method, URL, version) accepted; longer ones get 414. */
+  public static final int MAX_LINE_BYTES = 4096;
+
+  /** Largest header block accepted; larger ones get 431. */
+  public static final int MAX_HEADER_BYTES = 8192;
 
   /** Idle keep-alive connections are closed after this many seconds. */
   static final int IDLE_SECONDS = 120;
@@ -111,9 +118,14 @@ public final class HttpService implements Service {
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
                         .addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS))
-                        .addLast("codec", new HttpServerCodec())
+                        .addLast(
+                            "codec",
+                            new HttpServerCodec(
+                                new HttpDecoderConfig()
+                                    .setMaxInitialLineLength(MAX_LINE_BYTES)
+                                    .setMaxHeaderSize(MAX_HEADER_BYTES)))
                         .addLast("keep-alive", new HttpServerKeepAliveHandler())
-                        .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                        .addLast("aggregator", new RequestAggregator(MAX_REQUEST_BYTES))
                         .addLast("handler", new HttpRequestHandler(router, observer));
                   }
                 });

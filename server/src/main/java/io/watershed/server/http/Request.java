@@ -30,8 +30,11 @@ public record Request(
     byte[] body,
     Map<String, String> pathParams) {
 
+  /**
+   * @throws RequestTarget.MalformedTargetException if the URL cannot be decoded
+   */
   static Request of(FullHttpRequest request) {
-    QueryStringDecoder decoder = new QueryStringDecoder(request.uri());
+    QueryStringDecoder decoder = new QueryStringDecoder(RequestTarget.originForm(request.uri()));
     return new Request(
         request.method(),
         request.uri(),

@@ -36,6 +36,7 @@ public final class Metrics {
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
   private final Histogram durations;
   private final Counter errors;
+  private final Counter protocolErrors;
   private final Map<String, RequestMetrics> doors = new LinkedHashMap<>();
   private RequestMetrics http;
 
@@ -57,12 +58,21 @@ public final class Metrics {
             .help("Requests answered with an error, per front door and API.")
             .labelNames("door", "api")
             .register(registry);
+    protocolErrors =
+        Counter.builder()
+            .name("watershed_protocol_errors_total")
+            .help(
+                "Input refused as not the door's protocol (a bad connection preface, TLS to a"
+                    + " plaintext port, an undecodable frame or request), per front door.")
+            .labelNames("door")
+            .register(registry);
     JvmMetrics.builder().register(registry);
   }
 
   /** The request metrics of a door ({@code kafka}, {@code eventstore} …), made on first use. */
   public synchronized RequestMetrics door(String door) {
-    return doors.computeIfAbsent(door, d -> new RequestMetrics(d, durations, errors));
+    return doors.computeIfAbsent(
+        door, d -> new RequestMetrics(d, durations, errors, protocolErrors));
   }
 
   /**
@@ -72,7 +82,7 @@ public final class Metrics {
    */
   public synchronized RequestMetrics http() {
     if (http == null) {
-      http = new RequestMetrics("http", durations, errors);
+      http = new RequestMetrics("http", durations, errors, protocolErrors);
     }
     return http;
   }

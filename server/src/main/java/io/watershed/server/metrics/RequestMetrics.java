@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Request metrics of one front door: {@code watershed_request_duration_seconds{door,api}} (a
  * histogram, whose {@code _count} is the request count) and {@code
- * watershed_request_errors_total{door,api}}, plus door-wide totals and latency buckets for the
- * console's charts. The data point of each API is looked up once and cached, so observing a request
- * allocates nothing.
+ * watershed_request_errors_total{door,api}}, {@code watershed_protocol_errors_total{door}}, plus
+ * door-wide totals and latency buckets for the console's charts. The data point of each API is
+ * looked up once and cached, so observing a request allocates nothing.
  */
 public final class RequestMetrics implements RequestObserver {
   /** Upper bounds of the latency buckets, in seconds; subscriptions stay open for long. */
@@ -26,6 +26,7 @@ public final class RequestMetrics implements RequestObserver {
   private final String door;
   private final Histogram durations;
   private final Counter errors;
+  private final CounterDataPoint protocolErrors;
   private final Map<String, DistributionDataPoint> durationPoints = new ConcurrentHashMap<>();
   private final Map<String, CounterDataPoint> errorPoints = new ConcurrentHashMap<>();
   private final LongAdder count = new LongAdder();
@@ -33,10 +34,12 @@ public final class RequestMetrics implements RequestObserver {
   private final LongAdder nanos = new LongAdder();
   private final LongAdder[] buckets = new LongAdder[BUCKETS.length + 1];
 
-  RequestMetrics(String door, Histogram durations, Counter errors) {
+  RequestMetrics(String door, Histogram durations, Counter errors, Counter protocolErrors) {
     this.door = door;
     this.durations = durations;
     this.errors = errors;
+    // Made now, so that the series shows 0 from the start rather than appearing on the first error.
+    this.protocolErrors = protocolErrors.labelValues(door);
     for (int i = 0; i < buckets.length; i++) {
       buckets[i] = new LongAdder();
     }
@@ -61,6 +64,11 @@ public final class RequestMetrics implements RequestObserver {
       e.inc();
       errorCount.increment();
     }
+  }
+
+  @Override
+  public void protocolError() {
+    protocolErrors.inc();
   }
 
   private static int bucketOf(double seconds) {
@@ -88,6 +96,11 @@ public final class RequestMetrics implements RequestObserver {
 
   public long errors() {
     return errorCount.sum();
+  }
+
+  /** Protocol errors since start (input that was not the door's protocol). */
+  public long protocolErrors() {
+    return (long) protocolErrors.get();
   }
 
   /** Total time of the requests answered, in nanoseconds. */
