@@ -7,13 +7,18 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,6 +88,28 @@ class DamagedPartitionTest {
           http.get("/api/v1/topics/ledger/partitions/0/records?offset=" + first + "&limit=5");
       assertThat(read.status()).as(read.body()).isEqualTo(500);
       assertThat(read.body()).contains("damaged");
+
+      // A Kafka consumer reads up to the damage, then gets Kafka's corruption error there.
+      try (KafkaConsumer<byte[], byte[]> consumer =
+          KafkaClients.consumer(server.kafkaBootstrap(), Map.of())) {
+        TopicPartition tp = new TopicPartition("ledger", 0);
+        consumer.assign(List.of(tp));
+        consumer.seekToBeginning(List.of(tp));
+        List<String> before = new ArrayList<>();
+        KafkaException corrupt = null;
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (corrupt == null && System.nanoTime() < deadline) {
+          try {
+            consumer.poll(Duration.ofMillis(200)).forEach(r -> before.add(new String(r.value())));
+          } catch (KafkaException e) {
+            corrupt = e;
+          }
+        }
+        assertThat(corrupt).isNotNull();
+        assertThat(corrupt.getMessage()).contains("corrupt message").contains("offset " + first);
+        assertThat(before).hasSize((int) first);
+        assertThat(before.getLast()).isEqualTo("entry-" + (first - 1));
+      }
 
       CliProcess.Result dryRun =
           CliProcess.run(null, "topics", "repair", "ledger", "-p", "0", "--server", url);

@@ -57,8 +57,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Invariants: every event below {@link #endPosition()} is in the index; a stream's revisions
  * have no gaps; the projection streams' link revisions are assigned in log order, so a rebuild from
- * the log gives the same links. A failed log write stops all further appends (the log refuses them
- * too), so no revision is ever skipped.
+ * the log gives the same links. A failed log write (or index write) stops all further appends (the
+ * log refuses them too), so no revision is ever skipped: revisions are assigned on top of appends
+ * in flight. The store takes appends again by itself once nothing is in flight any more, the log
+ * takes writes again (a full disk got space) and the index has caught up with the log — the events
+ * of appends whose log write succeeded but whose index write failed are indexed then — retried once
+ * a second ({@link #RESUME_RETRY_MS}).
  */
 public final class IndexedEventStore implements EventStore {
   /** The topic whose single partition is {@code $all}; Kafka clients can read it. */
@@ -72,6 +76,10 @@ public final class IndexedEventStore implements EventStore {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(IndexedEventStore.class);
+
+  /** How often a store stopped by a failed write tries to take appends again. */
+  static final long RESUME_RETRY_MS = 1000;
+
   private static final int STRIPES = 1024;
   private static final int READ_BYTES = 1 << 20;
   private static final int INDEX_PAGE = 512;
@@ -443,6 +451,7 @@ public final class IndexedEventStore implements EventStore {
                   "appends are refused after a failed write to $all: " + s.failure.getMessage(),
                   s.failure);
           LOG.error("Event store stops taking appends: {}", failure.getMessage());
+          resumeLater();
         }
         continue;
       }
@@ -488,7 +497,8 @@ public final class IndexedEventStore implements EventStore {
         }
         if (failure == null) {
           failure = new EventStoreException("stream index failed: " + e.getMessage(), e);
-          LOG.error("Event store stops taking appends: {}", failure.getMessage(), e);
+          LOG.error("Event store stops taking appends: {}", failure.getMessage());
+          resumeLater();
         }
       }
     }
@@ -671,6 +681,45 @@ public final class IndexedEventStore implements EventStore {
   /** Whether the stream has events a read would show (not never written, not soft-deleted). */
   private boolean visiblyExists(String stream, Head h) {
     return h.lastRevision() >= 0 && metadata(stream).truncateBefore() <= h.lastRevision();
+  }
+
+  /** Tries {@link #tryResume} on the indexing thread in {@link #RESUME_RETRY_MS}. */
+  private void resumeLater() {
+    try {
+      CompletableFuture.delayedExecutor(RESUME_RETRY_MS, TimeUnit.MILLISECONDS, indexer)
+          .execute(this::tryResume);
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // Closing: nothing to resume.
+    }
+  }
+
+  /**
+   * On the indexing thread: lifts the failure once nothing is in flight (so every stream's head is
+   * its indexed one again), the log takes writes, and the index has caught up with the log.
+   * Otherwise tries again later.
+   */
+  private void tryResume() {
+    EventStoreException f = failure;
+    if (f == null || indexer.isShutdown()) {
+      return;
+    }
+    boolean idle;
+    synchronized (submitLock) {
+      idle = inFlight.isEmpty();
+    }
+    if (!idle || log.isFenced()) {
+      resumeLater();
+      return;
+    }
+    try {
+      catchUp(); // fails while the index still refuses writes
+
+      failure = null;
+      LOG.info("Event store takes appends again (after: {})", f.getMessage());
+    } catch (RuntimeException e) {
+      LOG.debug("Event store cannot take appends yet: {}", e.toString());
+      resumeLater();
+    }
   }
 
   private void checkNotFailed() {

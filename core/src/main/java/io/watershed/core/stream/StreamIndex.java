@@ -14,12 +14,14 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.Env;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.SstFileManager;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -61,6 +63,7 @@ final class StreamIndex implements AutoCloseable {
 
   private final LRUCache cache;
   private final DBOptions dbOptions;
+  private final SstFileManager files;
   private final ColumnFamilyOptions streamsOptions;
   private final ColumnFamilyOptions eventsOptions;
   private final ColumnFamilyOptions defaultOptions;
@@ -78,8 +81,12 @@ final class StreamIndex implements AutoCloseable {
     streamsOptions = tableOptions(true);
     eventsOptions = tableOptions(false);
     defaultOptions = new ColumnFamilyOptions();
+    // With a file manager RocksDB recovers by itself from a flush that failed for want of space,
+    // once space is freed; without one it refuses writes until reopened.
+    files = new SstFileManager(Env.getDefault());
     dbOptions =
         new DBOptions()
+            .setSstFileManager(files)
             .setCreateIfMissing(true)
             .setCreateMissingColumnFamilies(true)
             .setMaxBackgroundJobs(2)
@@ -268,6 +275,7 @@ final class StreamIndex implements AutoCloseable {
     db.close();
     writeOptions.close();
     dbOptions.close();
+    files.close();
     streamsOptions.close();
     eventsOptions.close();
     defaultOptions.close();
