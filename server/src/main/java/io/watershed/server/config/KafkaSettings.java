@@ -12,9 +12,9 @@ import java.util.Map;
  *   <li>{@code kafka.socket.request.max.bytes} (104857600);
  *   <li>{@code kafka.advertised.port} (0: the bound port);
  *   <li>{@code kafka.group.initial.rebalance.delay.ms} (3000; only while members join together: a
- *       lone first member of a group does not wait), {@code
- *       kafka.group.min.session.timeout.ms} (6000), {@code kafka.group.max.session.timeout.ms}
- *       (1800000), {@code kafka.group.consumer.session.timeout.ms} (45000), {@code
+ *       lone first member of a group does not wait), {@code kafka.group.min.session.timeout.ms}
+ *       (6000), {@code kafka.group.max.session.timeout.ms} (1800000), {@code
+ *       kafka.group.consumer.session.timeout.ms} (45000), {@code
  *       kafka.group.consumer.heartbeat.interval.ms} (5000).
  * </ul>
  */
