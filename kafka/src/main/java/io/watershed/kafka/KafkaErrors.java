@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CorruptRecordException;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownServerException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -67,6 +69,10 @@ public final class KafkaErrors {
       // A read reached a fenced, damaged range: Kafka's answer to a batch that fails its checks,
       // which kafka-clients raises as "Encountered corrupt message when fetching offset ...".
       case LogDamagedException e -> new CorruptRecordException(m);
+      // The metadata store has too many commands waiting (or the broker's pools are stopping):
+      // the request was not carried out. REQUEST_TIMED_OUT, which clients retry, as Kafka answers
+      // when its controller does not get to a request in time.
+      case RejectedExecutionException e -> new TimeoutException(m);
       case LogClosedException e -> new UnknownTopicOrPartitionException(m);
       case TopicException e ->
           switch (e.error()) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +52,19 @@ class KafkaErrorsTest {
       assertThat(KafkaErrors.errorOf(damaged)).isEqualTo(Errors.CORRUPT_MESSAGE);
       assertThat(KafkaErrors.toApiException(new CompletionException(damaged)).getMessage())
           .isEqualTo("orders-0: offsets 100 to 199 are damaged");
+      assertThat(log.events()).isEmpty();
+    }
+  }
+
+  @Test
+  void aMetadataStoreWithTooManyCommandsWaitingIsATimeoutClientsRetry() {
+    try (LogCapture log = LogCapture.of(KafkaErrors.class)) {
+      assertThat(
+              KafkaErrors.errorOf(
+                  new CompletionException(
+                      new RejectedExecutionException(
+                          "the metadata store has 1024 commands waiting already"))))
+          .isEqualTo(Errors.REQUEST_TIMED_OUT);
       assertThat(log.events()).isEmpty();
     }
   }
