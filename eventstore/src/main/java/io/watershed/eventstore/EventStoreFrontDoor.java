@@ -15,9 +15,9 @@ import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.watershed.core.metrics.RequestObserver;
 import io.watershed.core.stream.EventStore;
 import io.watershed.core.stream.PersistentSubscriptions;
+import io.watershed.core.tls.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -114,12 +114,14 @@ public final class EventStoreFrontDoor implements AutoCloseable {
             .addTransportFilter(connections)
             .intercept(new CallObserver(() -> requestObserver));
     if (config.tls()) {
-      Path[] files =
+      SelfSignedCertificate.CertificateFiles files =
           config.certFile() != null
-              ? new Path[] {config.certFile(), config.keyFile()}
-              : SelfSignedCertificate.ensure(config.tlsDir(), List.of(config.advertisedHost()));
-      b.sslContext(GrpcSslContexts.forServer(files[0].toFile(), files[1].toFile()).build());
-      LOG.info("Event-store door TLS certificate: {}", files[0].toAbsolutePath());
+              ? new SelfSignedCertificate.CertificateFiles(config.certFile(), config.keyFile())
+              : SelfSignedCertificate.ensure(
+                  config.tlsDir(), "watershed", List.of(config.advertisedHost()));
+      b.sslContext(
+          GrpcSslContexts.forServer(files.certificate().toFile(), files.key().toFile()).build());
+      LOG.info("Event-store door TLS certificate: {}", files.certificate().toAbsolutePath());
     }
     PeerAddress peers = new PeerAddress();
     CoalescingExecutor answers = new CoalescingExecutor(executor);

@@ -35,6 +35,7 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.AsciiString;
 import io.watershed.core.metrics.RequestObserver;
+import io.watershed.core.tls.SelfSignedCertificate;
 import io.watershed.core.topic.TopicStore;
 import io.watershed.kinesis.catalog.KinesisCatalog;
 import io.watershed.kinesis.handlers.KinesisOperations;
@@ -197,12 +198,12 @@ public final class KinesisFrontDoor implements AutoCloseable {
    * first start); ALPN offers HTTP/2 and HTTP/1.1, as Kinesis endpoints do.
    */
   private static SslContext sslContext(KinesisTls tls) throws IOException {
-    Path[] files =
+    SelfSignedCertificate.CertificateFiles files =
         tls.certFile() != null
-            ? new Path[] {tls.certFile(), tls.keyFile()}
-            : SelfSignedTls.ensure(tls.selfSignedDir(), tls.hosts());
+            ? new SelfSignedCertificate.CertificateFiles(tls.certFile(), tls.keyFile())
+            : SelfSignedCertificate.ensure(tls.selfSignedDir(), "Watershed Kinesis", tls.hosts());
     try {
-      return SslContextBuilder.forServer(files[0].toFile(), files[1].toFile())
+      return SslContextBuilder.forServer(files.certificate().toFile(), files.key().toFile())
           .sslProvider(SslProvider.JDK)
           .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
           .applicationProtocolConfig(
@@ -215,7 +216,12 @@ public final class KinesisFrontDoor implements AutoCloseable {
           .build();
     } catch (IOException | RuntimeException e) {
       throw new IOException(
-          "cannot use the Kinesis TLS certificate " + files[0] + " and key " + files[1] + ": " + e,
+          "cannot use the Kinesis TLS certificate "
+              + files.certificate()
+              + " and key "
+              + files.key()
+              + ": "
+              + e,
           e);
     }
   }

@@ -1,4 +1,4 @@
-package io.watershed.kinesis;
+package io.watershed.core.tls;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -37,52 +37,62 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.io.pem.PemObjectGenerator;
 
 /**
- * The self-signed certificate of the Kinesis TLS listener when none is configured: made on the
- * first start, kept in {@code cert.pem} (X.509) and {@code key.pem} (PKCS#8, readable by the owner
- * only) so that clients can trust it once (a JVM trust store, {@code AWS_CA_BUNDLE}, the KPL's
- * {@code VerifyCertificate=false}). An EC P-256 key, which every TLS 1.2 and 1.3 client accepts,
- * valid ten years, for {@code localhost}, 127.0.0.1, ::1 and the configured hosts. Each file is
- * written whole to a temporary file and renamed; the key first, so a crash between the two leaves
- * no certificate, and the next start makes a new pair.
+ * The self-signed certificate of a TLS listener when none is configured (the event-store door's,
+ * the Kinesis door's): made on the first start, kept in {@code cert.pem} (X.509) and {@code
+ * key.pem} (PKCS#8, readable by the owner only) so that clients can trust it once (a CA file, a JVM
+ * trust store, {@code AWS_CA_BUNDLE}) or skip verification. An EC P-256 key, which every TLS 1.2
+ * and 1.3 client accepts, valid ten years, for {@code localhost}, 127.0.0.1, ::1 and the configured
+ * hosts. Each file is written whole to a temporary file and renamed; the key first, so a crash
+ * between the two leaves no certificate, and the next start makes a new pair.
  */
-final class SelfSignedTls {
-  static final String CERT = "cert.pem";
-  static final String KEY = "key.pem";
+public final class SelfSignedCertificate {
+  public static final String CERT = "cert.pem";
+  public static final String KEY = "key.pem";
   private static final Duration VALIDITY = Duration.ofDays(3650);
 
-  private SelfSignedTls() {}
+  /** Where a certificate and its private key are, as PEM files. */
+  public record CertificateFiles(Path certificate, Path key) {}
 
-  /** The certificate and key files in {@code dir}, made first when either is missing. */
-  static Path[] ensure(Path dir, List<String> hosts) throws IOException {
+  private SelfSignedCertificate() {}
+
+  /**
+   * The certificate and key files in {@code dir}, made first when either is missing.
+   *
+   * @param commonName the subject's common name ({@code Watershed Kinesis})
+   * @param hosts DNS names or IP literals the certificate is for, besides the loopback ones
+   */
+  public static CertificateFiles ensure(Path dir, String commonName, List<String> hosts)
+      throws IOException {
     Path cert = dir.resolve(CERT);
     Path key = dir.resolve(KEY);
     if (Files.isRegularFile(cert) && Files.isRegularFile(key)) {
-      return new Path[] {cert, key};
+      return new CertificateFiles(cert, key);
     }
     Files.createDirectories(dir);
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
       KeyPair pair = generator.generateKeyPair();
-      String certificate = pem(new JcaMiscPEMGenerator(certificate(pair, hosts)));
+      String certificate = pem(new JcaMiscPEMGenerator(certificate(pair, commonName, hosts)));
       replace(key, pem(new JcaPKCS8Generator(pair.getPrivate(), null)), true);
       replace(cert, certificate, false);
     } catch (GeneralSecurityException | OperatorCreationException e) {
       throw new IOException("cannot make a self-signed certificate: " + e.getMessage(), e);
     }
-    return new Path[] {cert, key};
+    return new CertificateFiles(cert, key);
   }
 
-  private static X509CertificateHolder certificate(KeyPair pair, List<String> hosts)
+  private static X509CertificateHolder certificate(
+      KeyPair pair, String commonName, List<String> hosts)
       throws OperatorCreationException, IOException {
     Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1"));
     names.addAll(hosts);
     GeneralName[] alternatives =
         names.stream()
             .filter(n -> !n.isBlank() && !n.equals("0.0.0.0") && !n.equals("::"))
-            .map(SelfSignedTls::generalName)
+            .map(SelfSignedCertificate::generalName)
             .toArray(GeneralName[]::new);
-    X500Name subject = new X500Name("CN=Watershed Kinesis");
+    X500Name subject = new X500Name("CN=" + commonName);
     Instant now = Instant.now();
     return new JcaX509v3CertificateBuilder(
             subject,
