@@ -143,7 +143,9 @@ class Member(threading.Thread):
     def __init__(self, name):
         super().__init__(daemon=True)
         self.name, self.records, self.error = name, [], None
-        self.stop = threading.Event()
+        # Both members commit before either leaves: a member leaving starts a rebalance, and a
+        # commit racing it could be refused.
+        self.stop, self.committed, self.leave = threading.Event(), threading.Event(), threading.Event()
         self.consumer = KafkaConsumer(**GROUP_CONF)
         member = self
 
@@ -166,9 +168,12 @@ class Member(threading.Thread):
                 for recs in self.consumer.poll(timeout_ms=200).values():
                     self.records += [(r.partition, r.offset, r.value.decode()) for r in recs]
             self.consumer.commit()
+            self.committed.set()
+            self.leave.wait(TIMEOUT)
             self.consumer.close(autocommit=False)
         except Exception as e:  # noqa: BLE001
             self.error = repr(e)
+            self.committed.set()
 
 
 a = Member("a")
@@ -191,6 +196,10 @@ check(assignments == [[0, 1], [2, 3]], f"range assignment of 4 partitions to 2 m
 ok(f"after the second member joined: {assignments}")
 for m in (a, b):
     m.stop.set()
+for m in (a, b):
+    check(m.committed.wait(TIMEOUT), f"member {m.name} did not commit")
+for m in (a, b):
+    m.leave.set()
 for m in (a, b):
     m.join(TIMEOUT)
     check(not m.is_alive(), f"member {m.name} did not stop")
