@@ -94,6 +94,10 @@ public final class WatershedProcess implements AutoCloseable {
     return ports.get("http").asInt();
   }
 
+  public int kinesisPort() {
+    return ports.get("kinesis").asInt();
+  }
+
   public Path dataDir() {
     return dataDir;
   }
