@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * counted ({@link RequestObserver#protocolError()}) and logged as one line without a stack trace,
  * and at most {@link #LINES_PER_WINDOW} lines are logged per {@link #WINDOW} in all; the next line
  * after a full window says how many were left out. A failure that is the server's own (anything but
- * a client's bad input or a dropped network connection) is logged with its stack trace, under the
- * same limit, at WARN.
+ * a client's bad input or a dropped network connection) is logged with its stack trace at WARN,
+ * under a limit of its own, so that a flood of bad input cannot hide it.
  */
 final class ConnectionErrors {
   /** Most lines logged per window. */
@@ -36,10 +36,8 @@ final class ConnectionErrors {
   private final LongSupplier nanoClock;
   private final Logger log;
 
-  // Guarded by this.
-  private long windowStart;
-  private int loggedInWindow;
-  private long suppressed;
+  private final Window clientErrors;
+  private final Window serverErrors;
 
   ConnectionErrors(Supplier<RequestObserver> observer) {
     this(observer, System::nanoTime, LOG);
@@ -49,7 +47,8 @@ final class ConnectionErrors {
     this.observer = observer;
     this.nanoClock = nanoClock;
     this.log = log;
-    this.windowStart = nanoClock.getAsLong();
+    this.clientErrors = new Window(nanoClock.getAsLong());
+    this.serverErrors = new Window(nanoClock.getAsLong());
   }
 
   /**
@@ -59,7 +58,7 @@ final class ConnectionErrors {
    */
   void protocolError(String what) {
     observer.get().protocolError();
-    long left = admit();
+    long left = clientErrors.admit(nanoClock.getAsLong());
     if (left >= 0) {
       log.info("Event-store door: {}{}", what, suffix(left));
     }
@@ -78,7 +77,7 @@ final class ConnectionErrors {
       protocolError("closed a connection for a protocol error: " + protocol);
       return;
     }
-    long left = admit();
+    long left = serverErrors.admit(nanoClock.getAsLong());
     if (left >= 0) {
       log.warn("Event-store door: a connection failed{}", suffix(left), t);
     }
@@ -123,25 +122,35 @@ final class ConnectionErrors {
     return b.toString();
   }
 
-  /**
-   * Whether a line may be logged now: -1 if not (counted as left out), else how many were left out
-   * in the window that just ended.
-   */
-  private synchronized long admit() {
-    long now = nanoClock.getAsLong();
-    long left = 0;
-    if (now - windowStart >= WINDOW.toNanos()) {
-      windowStart = now;
-      loggedInWindow = 0;
-      left = suppressed;
-      suppressed = 0;
+  /** The lines logged in the current window, and those left out. */
+  private static final class Window {
+    private long start;
+    private int logged;
+    private long leftOut;
+
+    Window(long start) {
+      this.start = start;
     }
-    if (loggedInWindow >= LINES_PER_WINDOW) {
-      suppressed++;
-      return -1;
+
+    /**
+     * Whether a line may be logged at {@code now}: -1 if not (counted as left out), else how many
+     * were left out in the window that just ended.
+     */
+    synchronized long admit(long now) {
+      long before = 0;
+      if (now - start >= WINDOW.toNanos()) {
+        start = now;
+        logged = 0;
+        before = leftOut;
+        leftOut = 0;
+      }
+      if (logged >= LINES_PER_WINDOW) {
+        leftOut++;
+        return -1;
+      }
+      logged++;
+      return before;
     }
-    loggedInWindow++;
-    return left;
   }
 
   private static String suffix(long left) {

@@ -6,8 +6,11 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
 import io.grpc.netty.shaded.io.netty.handler.codec.ByteToMessageDecoder;
+import io.grpc.netty.shaded.io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The first handler of every connection of the door: checks that the connection begins as the
@@ -33,12 +36,18 @@ final class PrefaceGuard extends ByteToMessageDecoder {
 
   static final int SHOWN_HEX = 16;
 
+  /** How long a new connection has to send the preface (or begin its TLS handshake). */
+  static final Duration TIMEOUT = Duration.ofSeconds(10);
+
   private final boolean tls;
   private final ConnectionErrors errors;
+  private final Duration timeout;
+  private ScheduledFuture<?> deadline;
 
-  PrefaceGuard(boolean tls, ConnectionErrors errors) {
+  PrefaceGuard(boolean tls, ConnectionErrors errors, Duration timeout) {
     this.tls = tls;
     this.errors = errors;
+    this.timeout = timeout;
   }
 
   /**
@@ -58,9 +67,43 @@ final class PrefaceGuard extends ByteToMessageDecoder {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof Channel accepted) {
-        accepted.pipeline().addFirst("watershed-preface-guard", new PrefaceGuard(tls, errors));
+        accepted
+            .pipeline()
+            .addFirst("watershed-preface-guard", new PrefaceGuard(tls, errors, TIMEOUT));
       }
       ctx.fireChannelRead(msg);
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    deadline =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  if (!ctx.channel().isActive()) {
+                    return;
+                  }
+                  errors.protocolError(
+                      "closed a connection from "
+                          + address(ctx.channel())
+                          + " that sent no "
+                          + (tls ? "TLS handshake" : "HTTP/2 preface")
+                          + " within "
+                          + (timeout.toMillis() % 1000 == 0
+                              ? timeout.toSeconds() + " s"
+                              : timeout.toMillis() + " ms"));
+                  ctx.close();
+                },
+                timeout.toNanos(),
+                TimeUnit.NANOSECONDS);
+    super.channelActive(ctx);
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) {
+    if (deadline != null) {
+      deadline.cancel(false);
     }
   }
 

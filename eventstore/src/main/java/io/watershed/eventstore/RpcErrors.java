@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  *       <td>maximum-subscribers-reached</td><td>stream-name, group-name</td></tr>
  *   <tr><td>malformed request, invalid name or event</td><td>INVALID_ARGUMENT</td><td>–</td>
  *       <td>–</td></tr>
- *   <tr><td>the log refuses a write or cannot read (disk full, I/O error; after a failed write
- *       every append is refused until restart), or is closed (the server is stopping)</td>
+ *   <tr><td>the log refuses a write or cannot read (disk full, I/O error: a failed write fences
+ *       the partition until the disk takes writes again), or is closed (the server is
+ *       stopping)</td>
  *       <td>UNAVAILABLE</td><td>–</td><td>–</td></tr>
  *   <tr><td>a read reaches a damaged, fenced range of the log</td><td>DATA_LOSS</td><td>–</td>
  *       <td>–</td></tr>

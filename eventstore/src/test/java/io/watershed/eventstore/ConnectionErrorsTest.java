@@ -90,4 +90,14 @@ class ConnectionErrorsTest {
         .hasSize(ConnectionErrors.MAX_QUOTED_CHARS + 1)
         .endsWith("…");
   }
+
+  @Test
+  void aFloodOfBadInputCannotHideServerErrors() {
+    for (int i = 0; i < 100; i++) {
+      errors.protocolError("bad input " + i);
+    }
+    errors.transportFailed(new IllegalStateException("a bug"));
+    assertThat(lines.list).hasSize(ConnectionErrors.LINES_PER_WINDOW + 1);
+    assertThat(lines.list.getLast().getThrowableProxy().getMessage()).isEqualTo("a bug");
+  }
 }

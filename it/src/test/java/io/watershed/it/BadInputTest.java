@@ -105,8 +105,8 @@ class BadInputTest {
     Matcher m =
         Pattern.compile("(?m)^watershed_protocol_errors_total\\{door=\"eventstore\"} (\\S+)$")
             .matcher(metrics.body());
-    assertThat(m.find()).as("the eventstore series in /metrics").isTrue();
-    return (long) Double.parseDouble(m.group(1));
+    // The series appears with the first protocol error.
+    return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
   }
 
   @Test

@@ -26,7 +26,14 @@ public final class RequestMetrics implements RequestObserver {
   private final String door;
   private final Histogram durations;
   private final Counter errors;
-  private final CounterDataPoint protocolErrors;
+  private final Counter protocolErrors;
+
+  /**
+   * Made on the first protocol error: a door that does not report them (Kafka, Kinesis today) shows
+   * no series rather than a 0 that would claim none happened.
+   */
+  private volatile CounterDataPoint protocolErrorPoint;
+
   private final Map<String, DistributionDataPoint> durationPoints = new ConcurrentHashMap<>();
   private final Map<String, CounterDataPoint> errorPoints = new ConcurrentHashMap<>();
   private final LongAdder count = new LongAdder();
@@ -38,8 +45,7 @@ public final class RequestMetrics implements RequestObserver {
     this.door = door;
     this.durations = durations;
     this.errors = errors;
-    // Made now, so that the series shows 0 from the start rather than appearing on the first error.
-    this.protocolErrors = protocolErrors.labelValues(door);
+    this.protocolErrors = protocolErrors;
     for (int i = 0; i < buckets.length; i++) {
       buckets[i] = new LongAdder();
     }
@@ -68,7 +74,13 @@ public final class RequestMetrics implements RequestObserver {
 
   @Override
   public void protocolError() {
-    protocolErrors.inc();
+    CounterDataPoint p = protocolErrorPoint;
+    if (p == null) {
+      // labelValues returns the one data point of the label, so a race makes no second series.
+      p = protocolErrors.labelValues(door);
+      protocolErrorPoint = p;
+    }
+    p.inc();
   }
 
   private static int bucketOf(double seconds) {
@@ -96,11 +108,6 @@ public final class RequestMetrics implements RequestObserver {
 
   public long errors() {
     return errorCount.sum();
-  }
-
-  /** Protocol errors since start (input that was not the door's protocol). */
-  public long protocolErrors() {
-    return (long) protocolErrors.get();
   }
 
   /** Total time of the requests answered, in nanoseconds. */
