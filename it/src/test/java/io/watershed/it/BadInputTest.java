@@ -90,7 +90,11 @@ class BadInputTest {
   }
 
   private void sendGarbage(byte[] bytes) throws IOException {
-    try (Socket s = new Socket("127.0.0.1", server.eventStorePort())) {
+    sendGarbage(server.eventStorePort(), bytes);
+  }
+
+  private static void sendGarbage(int port, byte[] bytes) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(10_000);
       s.getOutputStream().write(bytes);
       byte[] sink = new byte[4096];
@@ -101,12 +105,33 @@ class BadInputTest {
   }
 
   private long protocolErrors() throws Exception {
+    return protocolErrors("eventstore");
+  }
+
+  private long protocolErrors(String door) throws Exception {
     AdminHttp.Answer metrics = new AdminHttp(server.httpPort()).get("/metrics");
     Matcher m =
-        Pattern.compile("(?m)^watershed_protocol_errors_total\\{door=\"eventstore\"} (\\S+)$")
+        Pattern.compile("(?m)^watershed_protocol_errors_total\\{door=\"" + door + "\"} (\\S+)$")
             .matcher(metrics.body());
     // The series appears with the first protocol error.
     return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+  }
+
+  @Test
+  void requestsTheKafkaAndKinesisDoorsCannotServeAreCountedAsProtocolErrors() throws Exception {
+    long kafkaBefore = protocolErrors("kafka");
+    long kinesisBefore = protocolErrors("kinesis");
+    // A Kafka frame whose header names no API (key 999): the connection is closed.
+    sendGarbage(
+        Integer.parseInt(server.kafkaBootstrap().replaceAll(".*:", "")),
+        HexFormat.of().parseHex("0000000a03e700000000002a0000"));
+    // An HTTP request with a control character in a header value: 400, then closed.
+    sendGarbage(
+        server.kinesisPort(),
+        "POST / HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0001b\r\nContent-Length: 0\r\n\r\n"
+            .getBytes(StandardCharsets.ISO_8859_1));
+    assertThat(protocolErrors("kafka")).isEqualTo(kafkaBefore + 1);
+    assertThat(protocolErrors("kinesis")).isEqualTo(kinesisBefore + 1);
   }
 
   @Test

@@ -223,10 +223,12 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
    * does not serve, a body that does not parse. Kafka closes the connection (SocketServer closes it
    * on the InvalidRequestException of RequestContext.parseRequest and RequestHeader.parse), so do
    * the same once the answers to earlier requests are written; the request counts as failed in the
-   * request metrics. Logged without a stack trace, throttled: it is the client's doing.
+   * request metrics, and as a protocol error. Logged without a stack trace, throttled: it is the
+   * client's doing.
    */
   private void reject(Slot slot, String reason) {
     BAD_REQUESTS.info(connectionId + ": closing the connection: " + reason);
+    broker.requestObserver().protocolError();
     slot.failed = true;
     closeInsteadOfAnswering(slot);
   }

@@ -74,6 +74,7 @@ final class KinesisHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
       // Netty's HTTP/1.1 decoder discards every byte after a message it could not decode, so the
       // connection can answer nothing more: answer this one and close, or the client would wait
       // forever for the answers to its next requests.
+      observer.protocolError();
       complete(
           ctx,
           seq,
