@@ -4,6 +4,7 @@ import io.watershed.core.topic.TopicStore;
 import io.watershed.log.AppendOptions;
 import io.watershed.log.AppendResult;
 import io.watershed.log.LogConfig;
+import io.watershed.log.LogDamagedException;
 import io.watershed.log.LogException;
 import io.watershed.log.LogManager;
 import io.watershed.log.LogSlice;
@@ -197,7 +198,9 @@ public final class IndexedEventStore implements EventStore {
     }
     IndexedEventStore store = new IndexedEventStore(log, topics.logs(), index, limits, clock);
     try {
-      store.catchUp();
+      if (!store.catchUp()) {
+        store.resumeLater();
+      }
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -240,15 +243,43 @@ public final class IndexedEventStore implements EventStore {
     }
   }
 
-  /** Indexes what the log holds beyond the index (after a crash, or a lost index). */
-  private void catchUp() {
+  /**
+   * Indexes what the log holds beyond the index (after a crash, a lost index, or a failed index
+   * write). Stops at a damaged range of {@code $all}: the index must hold every event up to its
+   * checkpoint, in log order, so nothing after the damage is indexed and appends are refused (the
+   * door stays up, reads of what is indexed go on) until an operator skips the damage; then a retry
+   * indexes on past the gap.
+   *
+   * @return whether the index reached the end of the log
+   */
+  private boolean catchUp() {
     long from = index.indexedUpTo();
     long end = log.logEndOffset();
     long events = 0;
     long started = System.nanoTime();
     while (from < end) {
       List<RecordedEvent> page = new ArrayList<>();
-      long next = readLog(from, end, page, Integer.MAX_VALUE);
+      long next;
+      try {
+        next = readLog(from, end, page, Integer.MAX_VALUE);
+      } catch (EventStoreException e) {
+        if (!(e.getCause() instanceof LogDamagedException damaged)) {
+          throw e;
+        }
+        if (failure == null || !(failure.getCause() instanceof LogDamagedException)) {
+          failure =
+              new EventStoreException(
+                  "appends are refused: $all cannot be indexed past position "
+                      + from
+                      + " ("
+                      + damaged.getMessage()
+                      + ")",
+                  damaged);
+          LOG.error("Event store stops taking appends: {}", failure.getMessage());
+        }
+        endPosition = Math.max(from, index.indexedUpTo());
+        return false;
+      }
       if (next <= from) {
         break;
       }
@@ -264,6 +295,7 @@ public final class IndexedEventStore implements EventStore {
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
     endPosition = Math.max(from, index.indexedUpTo());
+    return true;
   }
 
   /**
@@ -712,8 +744,11 @@ public final class IndexedEventStore implements EventStore {
       return;
     }
     try {
-      catchUp(); // fails while the index still refuses writes
-
+      // Fails while the index still refuses writes; stops short at damage not yet skipped.
+      if (!catchUp()) {
+        resumeLater();
+        return;
+      }
       failure = null;
       LOG.info("Event store takes appends again (after: {})", f.getMessage());
     } catch (RuntimeException e) {

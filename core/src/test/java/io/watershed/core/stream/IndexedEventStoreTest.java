@@ -389,4 +389,60 @@ class IndexedEventStoreTest {
     assertThat(append("keep-1", ExpectedRevision.exact(9), event("T", "k10")).lastRevision())
         .isEqualTo(10);
   }
+
+  @Test
+  void damageInAllStopsIndexingAndAppendsUntilSkippedThenEverythingIsIndexedAgain()
+      throws Exception {
+    for (int i = 0; i < 40; i++) {
+      append("acct-" + i, ExpectedRevision.NO_STREAM, event("Opened", "e" + i));
+    }
+    close();
+    // Media damage in the middle of $all, and the index lost: it is rebuilt from the log.
+    Path partition = dir.resolve("data").resolve("log").resolve("partitions");
+    Path segment;
+    try (var files = java.nio.file.Files.walk(partition)) {
+      segment =
+          files
+              .filter(f -> f.toString().contains(IndexedEventStore.ALL_TOPIC))
+              .filter(f -> f.toString().endsWith(".log"))
+              .findFirst()
+              .orElseThrow();
+    }
+    byte[] bytes = java.nio.file.Files.readAllBytes(segment);
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+    int at = 0;
+    for (int batch = 0; batch < 20; batch++) {
+      at += b.getInt(at + 8) + 12;
+    }
+    int lastByteOfBatch20 = at + b.getInt(at + 8) + 12 - 1;
+    bytes[lastByteOfBatch20] ^= 0x40; // inside the CRC-covered records
+    java.nio.file.Files.write(segment, bytes);
+    try (var files = java.nio.file.Files.walk(dir.resolve("index"))) {
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(f);
+      }
+    }
+
+    open(); // the store opens: what lies before the damage is indexed and readable
+    assertThat(data(store.readStream("acct-0", 0, true, 10, false))).containsExactly("e0");
+    Throwable refused =
+        cause(store.append("acct-0", ExpectedRevision.ANY, List.of(event("X", "x"))));
+    assertThat(refused).isInstanceOf(EventStoreException.class).hasMessageContaining("damaged");
+
+    // The operator skips the damage: the store indexes on past the gap and takes appends again.
+    String name = topics.partition(IndexedEventStore.ALL_TOPIC, 0).orElseThrow().name();
+    assertThat(topics.logs().skipDamage(name)).hasSize(1);
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    AppendOutcome after = null;
+    while (after == null && System.nanoTime() < deadline) {
+      try {
+        after = append("acct-0", ExpectedRevision.exact(0), event("Closed", "closed"));
+      } catch (CompletionException | EventStoreException e) {
+        Thread.sleep(100);
+      }
+    }
+    assertThat(after).isNotNull();
+    assertThat(after.lastRevision()).isEqualTo(1);
+    assertThat(data(store.readStream("acct-39", 0, true, 10, false))).containsExactly("e39");
+  }
 }
