@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.ReadStreamOptions;
+import io.watershed.log.Tmpfs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -48,25 +49,20 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  */
 class DiskFullTest {
   @TempDir Path tmp;
+  Tmpfs disk;
   Path mount;
   boolean mounted;
 
   @BeforeEach
   void mountTmpfs() throws Exception {
-    mount = tmp.resolve("disk");
-    Files.createDirectories(mount);
-    Process p =
-        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mount.toString())
-            .redirectErrorStream(true)
-            .start();
-    mounted = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+    disk = Tmpfs.mount(tmp.resolve("disk"), "64m");
+    mount = disk.path();
+    mounted = disk.mounted();
   }
 
   @AfterEach
   void unmount() throws Exception {
-    if (mounted) {
-      new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
-    }
+    disk.close();
   }
 
   private static byte[] bytes(String s) {

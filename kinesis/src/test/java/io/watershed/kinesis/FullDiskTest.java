@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.watershed.log.Tmpfs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,25 +38,20 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  */
 class FullDiskTest {
   @TempDir Path tmp;
+  Tmpfs disk;
   Path mount;
   boolean mounted;
 
   @BeforeEach
   void mountTmpfs() throws Exception {
-    mount = tmp.resolve("tiny");
-    Files.createDirectories(mount);
-    Process p =
-        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mount.toString())
-            .redirectErrorStream(true)
-            .start();
-    mounted = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+    disk = Tmpfs.mount(tmp.resolve("tiny"), "16m");
+    mount = disk.path();
+    mounted = disk.mounted();
   }
 
   @AfterEach
   void unmount() throws Exception {
-    if (mounted) {
-      new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
-    }
+    disk.close();
   }
 
   /** Writes to {@code file} until the disk refuses. */

@@ -25,25 +25,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SmallDiskTest {
   @TempDir Path tmp;
+  Tmpfs disk;
   Path mount;
   boolean mounted;
 
   @BeforeEach
   void mountTmpfs() throws Exception {
-    mount = tmp.resolve("tiny");
-    Files.createDirectories(mount);
-    Process p =
-        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount.toString())
-            .redirectErrorStream(true)
-            .start();
-    mounted = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+    disk = Tmpfs.mount(tmp.resolve("tiny"), "4m");
+    mount = disk.path();
+    mounted = disk.mounted();
   }
 
   @AfterEach
   void unmount() throws Exception {
-    if (mounted) {
-      new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
-    }
+    disk.close();
   }
 
   static final LogConfig CONFIG = LogConfig.DEFAULTS.with(Map.of("segment.bytes", "1048576"));

@@ -142,15 +142,7 @@ final class MetadataLog implements Closeable {
       scan = CommandLogReader.read(file, (index, payload) -> {});
       boolean isActive = i == files.size() - 1;
       if (!scan.isClean() && !isActive) {
-        throw new CorruptMetadataException(
-            file.path()
-                + " is damaged at byte "
-                + scan.validBytes()
-                + " (entry "
-                + scan.nextIndex()
-                + ": "
-                + scan.damage()
-                + ") but newer files follow it; refusing to drop acknowledged commands");
+        throw damagedBefore(file, scan, "newer files follow it");
       }
     }
     CommandLogFile last = files.get(files.size() - 1);
@@ -158,15 +150,7 @@ final class MetadataLog implements Closeable {
     try {
       if (!scan.isClean()) {
         if (CommandLogReader.intactEntryAfter(last, scan.validBytes(), scan.nextIndex() + 1)) {
-          throw new CorruptMetadataException(
-              last.path()
-                  + " is damaged at byte "
-                  + scan.validBytes()
-                  + " (entry "
-                  + scan.nextIndex()
-                  + ": "
-                  + scan.damage()
-                  + ") but intact entries follow it; refusing to drop acknowledged commands");
+          throw damagedBefore(last, scan, "intact entries follow it");
         }
         truncateTail(last, channel, scan);
       }
@@ -181,6 +165,22 @@ final class MetadataLog implements Closeable {
         channel,
         scan.validBytes(),
         scan.nextIndex());
+  }
+
+  /** The refusal of damage that acknowledged commands follow ({@code why} says which). */
+  private static CorruptMetadataException damagedBefore(
+      CommandLogFile file, CommandLogReader.Scan scan, String why) {
+    return new CorruptMetadataException(
+        file.path()
+            + " is damaged at byte "
+            + scan.validBytes()
+            + " (entry "
+            + scan.nextIndex()
+            + ": "
+            + scan.damage()
+            + ") but "
+            + why
+            + "; refusing to drop acknowledged commands");
   }
 
   /** Returns the index of the oldest entry kept, or {@link #nextIndex()} if there is none. */
