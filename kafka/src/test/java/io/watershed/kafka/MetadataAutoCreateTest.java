@@ -90,6 +90,25 @@ class MetadataAutoCreateTest {
     }
   }
 
+  @Test
+  void anEmptyTopicNameIsAnInvalidTopicAtEveryVersion() throws Exception {
+    try (KafkaTestServer server = server(dir, 1);
+        RawKafkaConnection raw = new RawKafkaConnection(server.door().port())) {
+      for (short version : new short[] {1, 4, 9, 12}) {
+        MetadataRequestData data =
+            new MetadataRequestData()
+                .setAllowAutoTopicCreation(true)
+                .setTopics(List.of(new MetadataRequestTopic().setName("")));
+        MetadataResponse response =
+            raw.send(new MetadataRequest.Builder(data).build(version), MetadataResponse.class);
+        assertThat(Errors.forCode(response.data().topics().find("").errorCode()))
+            .as("v%d", version)
+            .isEqualTo(Errors.INVALID_TOPIC_EXCEPTION);
+      }
+      assertThat(server.topics().list()).isEmpty();
+    }
+  }
+
   private static MetadataResponseTopic ask(RawKafkaConnection raw, String topic, boolean create)
       throws Exception {
     MetadataRequestData data =

@@ -13,11 +13,13 @@ import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
 import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
 import org.apache.kafka.common.message.ProduceRequestData.TopicProduceDataCollection;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
+import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,6 +63,43 @@ class ProduceEdgeCasesTest {
 
     assertThat(Errors.forCode(answer.errorCode())).isEqualTo(Errors.INVALID_RECORD);
     assertThat(answer.errorMessage()).contains("records field is null");
+  }
+
+  @Test
+  void aBatchLengthThatOverflowsIsACorruptMessage() throws Exception {
+    MemoryRecords records =
+        MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("v".getBytes()));
+    // batchLength is not covered by the CRC: near Integer.MAX_VALUE, position + length overflows.
+    byte[] batch = new byte[records.sizeInBytes()];
+    records.buffer().duplicate().get(batch);
+    try (KafkaTestServer server = new KafkaTestServer(dir);
+        LogCapture errorsLog = LogCapture.of(KafkaErrors.class);
+        RawKafkaConnection raw = new RawKafkaConnection(server.door().port())) {
+      server.topics().create("edge", 1, Map.of()).join();
+      ProduceRequest request = ProducerSequenceTest.request("edge", 0, records, (short) -1);
+      RequestHeader header = new RequestHeader(ApiKeys.PRODUCE, request.version(), "raw", 77);
+      ByteBuffer frame = request.serializeWithHeader(header);
+      byte[] bytes = new byte[frame.remaining()];
+      frame.get(bytes);
+      int at = indexOf(bytes, batch);
+      ByteBuffer.wrap(bytes).putInt(at + 8, Integer.MAX_VALUE);
+      raw.writeFrame(bytes);
+      ProduceResponse response = raw.read(header, ProduceResponse.class);
+      PartitionProduceResponse answer =
+          response.data().responses().iterator().next().partitionResponses().getFirst();
+      assertThat(Errors.forCode(answer.errorCode())).isEqualTo(Errors.CORRUPT_MESSAGE);
+      assertThat(server.topics().partition("edge", 0).orElseThrow().logEndOffset()).isZero();
+      assertThat(errorsLog.events()).isEmpty();
+    }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("batch not found in the frame");
   }
 
   /**

@@ -143,23 +143,32 @@ public record LogConfig(
     return fromCompleteMap(all);
   }
 
+  /**
+   * Every value parsed by its key's own parser, the one {@link #validate} uses, so that what
+   * validation accepts (values with surrounding whitespace, as Kafka accepts them) always parses.
+   */
   private static LogConfig fromCompleteMap(Map<String, String> m) {
-    boolean[] policy = (boolean[]) parseCleanupPolicy(m.get(CLEANUP_POLICY));
+    boolean[] policy = parsed(m, CLEANUP_POLICY);
     return new LogConfig(
-        (Integer) KEYS.get(SEGMENT_BYTES).parse.apply(m.get(SEGMENT_BYTES)),
-        Long.parseLong(m.get(SEGMENT_MS)),
-        Long.parseLong(m.get(RETENTION_MS)),
-        Long.parseLong(m.get(RETENTION_BYTES)),
+        (Integer) parsed(m, SEGMENT_BYTES),
+        (Long) parsed(m, SEGMENT_MS),
+        (Long) parsed(m, RETENTION_MS),
+        (Long) parsed(m, RETENTION_BYTES),
         policy[0],
         policy[1],
-        Long.parseLong(m.get(DELETE_RETENTION_MS)),
-        Long.parseLong(m.get(MIN_COMPACTION_LAG_MS)),
-        Double.parseDouble(m.get(MIN_CLEANABLE_DIRTY_RATIO)),
-        Integer.parseInt(m.get(MAX_MESSAGE_BYTES)),
-        (Boolean) parseTimestampType(m.get(MESSAGE_TIMESTAMP_TYPE)),
-        Long.parseLong(m.get(MESSAGE_TIMESTAMP_BEFORE_MAX_MS)),
-        Long.parseLong(m.get(MESSAGE_TIMESTAMP_AFTER_MAX_MS)),
-        Integer.parseInt(m.get(INDEX_INTERVAL_BYTES)));
+        (Long) parsed(m, DELETE_RETENTION_MS),
+        (Long) parsed(m, MIN_COMPACTION_LAG_MS),
+        (Double) parsed(m, MIN_CLEANABLE_DIRTY_RATIO),
+        (Integer) parsed(m, MAX_MESSAGE_BYTES),
+        (Boolean) parsed(m, MESSAGE_TIMESTAMP_TYPE),
+        (Long) parsed(m, MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
+        (Long) parsed(m, MESSAGE_TIMESTAMP_AFTER_MAX_MS),
+        (Integer) parsed(m, INDEX_INTERVAL_BYTES));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T parsed(Map<String, String> m, String name) {
+    return (T) KEYS.get(name).parse.apply(m.get(name));
   }
 
   /** Every setting as its configuration string, by name. */

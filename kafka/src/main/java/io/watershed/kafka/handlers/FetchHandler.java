@@ -194,7 +194,10 @@ final class FetchHandler implements ApiHandler {
     private final CompletableFuture<AbstractResponse> response;
     private final AtomicBoolean queued = new AtomicBoolean(true);
     private volatile boolean expired;
+
+    /** Partitions whose appends wake this attempt; used under the attempt's lock only. */
     private final List<PartitionLog> waitingOn = new ArrayList<>();
+
     private final Runnable wake = this::wake;
 
     Attempt(
@@ -221,8 +224,13 @@ final class FetchHandler implements ApiHandler {
       }
     }
 
+    /**
+     * One attempt at a time: a wake during an attempt (an append to a partition it waits on) queues
+     * the next one at once, on another io thread, and the two share {@link #waitingOn}; the lock
+     * makes the second wait for the first, then look again.
+     */
     @Override
-    public void run() {
+    public synchronized void run() {
       queued.set(false);
       if (response.isDone()) {
         return;

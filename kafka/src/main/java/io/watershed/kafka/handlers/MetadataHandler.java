@@ -60,7 +60,7 @@ final class MetadataHandler implements ApiHandler {
       boolean autoCreate =
           broker.config().autoCreateTopics() && (version < 4 || req.allowAutoTopicCreation());
       for (MetadataRequestData.MetadataRequestTopic rt : req.topics()) {
-        answers.add(answer(rt, autoCreate));
+        answers.add(answer(rt, autoCreate, version));
       }
     }
     return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
@@ -90,13 +90,19 @@ final class MetadataHandler implements ApiHandler {
   }
 
   private CompletableFuture<MetadataResponseTopic> answer(
-      MetadataRequestData.MetadataRequestTopic rt, boolean autoCreate) {
+      MetadataRequestData.MetadataRequestTopic rt, boolean autoCreate, short version) {
     Optional<TopicMetadata> found = Topics.find(broker, rt.name(), rt.topicId());
     if (found.isPresent()) {
       return CompletableFuture.completedFuture(describe(found.get()));
     }
-    if (rt.name() == null || rt.name().isEmpty()) {
-      return CompletableFuture.completedFuture(error(null, rt.topicId(), Errors.UNKNOWN_TOPIC_ID));
+    if (rt.name() == null) {
+      // Asked by id, which only v10+ can; the answer's name may be null from v12 on only.
+      return CompletableFuture.completedFuture(
+          error(version >= 12 ? null : "", rt.topicId(), Errors.UNKNOWN_TOPIC_ID));
+    }
+    if (rt.name().isEmpty()) {
+      return CompletableFuture.completedFuture(
+          error("", Uuid.ZERO_UUID, Errors.INVALID_TOPIC_EXCEPTION));
     }
     if (!autoCreate) {
       return CompletableFuture.completedFuture(

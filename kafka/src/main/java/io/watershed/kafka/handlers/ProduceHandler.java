@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
 import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
@@ -161,24 +162,29 @@ final class ProduceHandler implements ApiHandler {
               + version
               + " must have at least one record batch per partition; the records field is null");
     }
-    if (records instanceof MemoryRecords memory) {
-      RecordBatch first = memory.firstBatch();
-      if (first != null && first.magic() == RecordBatch.MAGIC_VALUE_V2) {
-        try {
-          first.compressionType();
-        } catch (IllegalArgumentException unknownCodec) {
-          return new InvalidRecordException(
-              "The record batch names no known compression codec ("
-                  + unknownCodec.getMessage()
-                  + ")");
+    try {
+      if (records instanceof MemoryRecords memory) {
+        RecordBatch first = memory.firstBatch();
+        if (first != null && first.magic() == RecordBatch.MAGIC_VALUE_V2) {
+          try {
+            first.compressionType();
+          } catch (IllegalArgumentException unknownCodec) {
+            return new InvalidRecordException(
+                "The record batch names no known compression codec ("
+                    + unknownCodec.getMessage()
+                    + ")");
+          }
         }
       }
-    }
-    try {
       ProduceRequest.validateRecords(version, records);
       return null;
     } catch (ApiException e) {
       return e;
+    } catch (RuntimeException e) {
+      // kafka-clients' batch iterator fails on lengths that overflow (a batch length near
+      // Integer.MAX_VALUE): the framing is corrupt, which Kafka's broker answers with a stack
+      // trace and UNKNOWN_SERVER_ERROR.
+      return new CorruptRecordException("The record batch's framing is corrupt: " + e.getMessage());
     }
   }
 

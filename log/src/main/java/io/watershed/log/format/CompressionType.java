@@ -2,14 +2,15 @@ package io.watershed.log.format;
 
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
-import org.xerial.snappy.SnappyInputStream;
 import org.xerial.snappy.SnappyOutputStream;
 
 /**
@@ -55,15 +56,40 @@ public enum CompressionType {
     };
   }
 
-  /** Wraps {@code in} so that reading it yields the uncompressed bytes. */
-  public InputStream decompressing(InputStream in) throws IOException {
-    return switch (this) {
-      case NONE -> in;
-      case GZIP -> new GZIPInputStream(in, 8 * 1024);
-      case SNAPPY -> new SnappyInputStream(in);
-      case LZ4 -> new LZ4FrameInputStream(in);
-      case ZSTD -> new ZstdInputStream(in);
-    };
+  /**
+   * The uncompressed bytes of {@code compressed}'s remaining bytes (a batch's records section),
+   * refused as corrupt when they would exceed {@code maxBytes}: a few hundred compressed bytes can
+   * claim gigabytes, and inflating them would exhaust the heap.
+   *
+   * @throws CorruptBatchException when the output would exceed {@code maxBytes}
+   * @throws IOException when the bytes do not decode
+   */
+  public ByteBuffer decompress(ByteBuffer compressed, int maxBytes) throws IOException {
+    if (this == NONE) {
+      return compressed;
+    }
+    if (this == SNAPPY) {
+      return XerialSnappy.decompress(compressed, maxBytes);
+    }
+    InputStream raw = new RecordLayout.ByteBufferInputStream(compressed.duplicate());
+    try (InputStream in =
+        switch (this) {
+          case GZIP -> new GZIPInputStream(raw, 8 * 1024);
+          case LZ4 -> new LZ4FrameInputStream(raw);
+          default -> new ZstdInputStream(raw);
+        }) {
+      ByteArrayOutputStream out =
+          new ByteArrayOutputStream(Math.min(maxBytes, Math.max(64, compressed.remaining() * 4)));
+      byte[] chunk = new byte[8 * 1024];
+      for (int n; (n = in.read(chunk)) >= 0; ) {
+        if (n > maxBytes - out.size()) {
+          throw new CorruptBatchException(
+              configName + " batch decompresses to more than " + maxBytes + " bytes");
+        }
+        out.write(chunk, 0, n);
+      }
+      return ByteBuffer.wrap(out.toByteArray());
+    }
   }
 
   /** Wraps {@code out} so that bytes written to it are compressed; close it to finish. */

@@ -1,6 +1,5 @@
 package io.watershed.log.format;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -27,6 +26,13 @@ import java.util.List;
  * </pre>
  */
 public final class RecordLayout {
+  /**
+   * Most bytes a batch's records may take once decompressed. A batch beyond it is refused as
+   * corrupt (clients batch up to max.message.bytes, 1 MiB by default, of compressed records; 64 MiB
+   * leaves room for highly compressible data) rather than inflated without bound.
+   */
+  public static final int MAX_RECORDS_SECTION_BYTES = 64 << 20;
+
   private RecordLayout() {}
 
   /**
@@ -43,10 +49,8 @@ public final class RecordLayout {
     if (compression == CompressionType.NONE) {
       return raw;
     }
-    try (InputStream in = compression.decompressing(new ByteBufferInputStream(raw))) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, raw.remaining() * 4));
-      in.transferTo(out);
-      return ByteBuffer.wrap(out.toByteArray());
+    try {
+      return compression.decompress(raw, MAX_RECORDS_SECTION_BYTES);
     } catch (IOException | RuntimeException e) {
       if (e instanceof CorruptBatchException c) {
         throw c;
