@@ -65,6 +65,10 @@ public final class Subscription<E> {
   private int fresh;
   private boolean caughtUp;
   private boolean closed;
+
+  /** Closing: consumers are being dropped, which never parks their work. */
+  private boolean closing;
+
   private boolean pumping;
   private boolean pumpAgain;
   private boolean passScheduled;
@@ -207,9 +211,14 @@ public final class Subscription<E> {
       return;
     }
     c.attached = false;
+    boolean mayPark = config.parkOnConsumerLoss() && !closing;
     for (Work<E> w : heldBy(c)) {
       unlease(w);
-      release(w, "its consumer left", 0);
+      if (mayPark) {
+        release(w, "its consumer left", 0);
+      } else {
+        makeAvailable(w);
+      }
     }
     policy.consumersChanged(consumersView);
     pump();
@@ -415,6 +424,7 @@ public final class Subscription<E> {
     if (closed) {
       return CompletableFuture.completedFuture(null);
     }
+    closing = true;
     dropConsumers(reason);
     CompletableFuture<Void> written = writer.flush();
     stop();
@@ -424,6 +434,7 @@ public final class Subscription<E> {
   /** Drops the consumers and stops without writing the cursor (the subscription is deleted). */
   public void discard(String reason) {
     if (!closed) {
+      closing = true;
       dropConsumers(reason);
       stop();
     }

@@ -19,10 +19,14 @@ package io.watershed.core.subscription;
  * @param maxDeliveries work handed out this many times and released again (nacked, timed out, its
  *     consumer gone) is parked instead; 0 = no limit
  * @param maxConsumers consumers at once; 0 = no limit
+ * @param parkOnConsumerLoss whether work released because its consumer left is parked when it has
+ *     been handed out {@code maxDeliveries} times (Kafka share groups: a record that kills its
+ *     consumers is archived), or goes back to the others whatever its count (EventStoreDB); never
+ *     when the subscription closes
  * @param acksFromHolderOnly whether only the consumer holding work may answer it (Kafka share
  *     groups), or any consumer (EventStoreDB, Pulsar)
- * @param parkRetryDelayMs after the park sink refuses work, the wait before it is tried again;
- *     meanwhile the work is not done (≥ 1)
+ * @param parkRetryDelayMs after the park sink refuses work, work of a consumer that left not
+ *     parked, the wait before it is tried again; meanwhile the work is not done (≥ 1)
  * @param replayBatch parked entries read from the sink at a time when replaying (≥ 1)
  * @param maxReplayInFlight replayed parked entries in memory at once (≥ 1)
  * @param checkpoint when the cursor is written
@@ -37,6 +41,7 @@ public record SubscriptionConfig(
     long ackTimeoutMs,
     int maxDeliveries,
     int maxConsumers,
+    boolean parkOnConsumerLoss,
     boolean acksFromHolderOnly,
     long parkRetryDelayMs,
     int replayBatch,
@@ -63,8 +68,8 @@ public record SubscriptionConfig(
   /**
    * 10,000 work and 64 MiB in the window, 500 read ahead in reads of 100, 64 reads a turn, reads
    * retried after 1 s, leases of 30 s, no delivery limit, any number of consumers answering any
-   * work, parks retried after 1 s, replays of 100 at a time and at most 1,000 in flight, and
-   * EventStoreDB's checkpoint defaults.
+   * work, a leaving consumer's work not parked, parks retried after 1 s, replays of 100 at a time
+   * and at most 1,000 in flight, and EventStoreDB's checkpoint defaults.
    */
   public static final SubscriptionConfig DEFAULT =
       new SubscriptionConfig(
@@ -77,6 +82,7 @@ public record SubscriptionConfig(
           30_000,
           0,
           0,
+          false,
           false,
           1_000,
           100,
@@ -94,6 +100,7 @@ public record SubscriptionConfig(
         ackTimeoutMs,
         maxDeliveries,
         maxConsumers,
+        parkOnConsumerLoss,
         acksFromHolderOnly,
         parkRetryDelayMs,
         replayBatch,
@@ -112,6 +119,7 @@ public record SubscriptionConfig(
         ackTimeoutMs,
         maxDeliveries,
         maxConsumers,
+        parkOnConsumerLoss,
         acksFromHolderOnly,
         parkRetryDelayMs,
         replayBatch,
@@ -130,6 +138,7 @@ public record SubscriptionConfig(
         ackTimeoutMs,
         maxDeliveries,
         maxConsumers,
+        parkOnConsumerLoss,
         acksFromHolderOnly,
         parkRetryDelayMs,
         replayBatch,
@@ -148,6 +157,7 @@ public record SubscriptionConfig(
         ackTimeoutMs,
         maxDeliveries,
         maxConsumers,
+        parkOnConsumerLoss,
         acksFromHolderOnly,
         parkRetryDelayMs,
         replayBatch,
@@ -166,6 +176,7 @@ public record SubscriptionConfig(
         ackTimeoutMs,
         maxDeliveries,
         maxConsumers,
+        parkOnConsumerLoss,
         acksFromHolderOnly,
         parkRetryDelayMs,
         replayBatch,
@@ -184,6 +195,7 @@ public record SubscriptionConfig(
         ackTimeoutMs,
         maxDeliveries,
         maxConsumers,
+        parkOnConsumerLoss,
         acksFromHolderOnly,
         parkRetryDelayMs,
         replayBatch,
@@ -202,6 +214,7 @@ public record SubscriptionConfig(
         v,
         maxDeliveries,
         maxConsumers,
+        parkOnConsumerLoss,
         acksFromHolderOnly,
         parkRetryDelayMs,
         replayBatch,
@@ -220,6 +233,7 @@ public record SubscriptionConfig(
         ackTimeoutMs,
         v,
         maxConsumers,
+        parkOnConsumerLoss,
         acksFromHolderOnly,
         parkRetryDelayMs,
         replayBatch,
@@ -237,6 +251,26 @@ public record SubscriptionConfig(
         readRetryDelayMs,
         ackTimeoutMs,
         maxDeliveries,
+        v,
+        parkOnConsumerLoss,
+        acksFromHolderOnly,
+        parkRetryDelayMs,
+        replayBatch,
+        maxReplayInFlight,
+        checkpoint);
+  }
+
+  public SubscriptionConfig withParkOnConsumerLoss(boolean v) {
+    return new SubscriptionConfig(
+        maxUnacked,
+        maxWindowBytes,
+        readAhead,
+        readBatch,
+        maxReadsPerPass,
+        readRetryDelayMs,
+        ackTimeoutMs,
+        maxDeliveries,
+        maxConsumers,
         v,
         acksFromHolderOnly,
         parkRetryDelayMs,
@@ -256,6 +290,7 @@ public record SubscriptionConfig(
         ackTimeoutMs,
         maxDeliveries,
         maxConsumers,
+        parkOnConsumerLoss,
         v,
         parkRetryDelayMs,
         replayBatch,
@@ -274,6 +309,7 @@ public record SubscriptionConfig(
         ackTimeoutMs,
         maxDeliveries,
         maxConsumers,
+        parkOnConsumerLoss,
         acksFromHolderOnly,
         v,
         replayBatch,
@@ -292,6 +328,7 @@ public record SubscriptionConfig(
         ackTimeoutMs,
         maxDeliveries,
         maxConsumers,
+        parkOnConsumerLoss,
         acksFromHolderOnly,
         parkRetryDelayMs,
         v,
@@ -310,6 +347,7 @@ public record SubscriptionConfig(
         ackTimeoutMs,
         maxDeliveries,
         maxConsumers,
+        parkOnConsumerLoss,
         acksFromHolderOnly,
         parkRetryDelayMs,
         replayBatch,
@@ -328,6 +366,7 @@ public record SubscriptionConfig(
         ackTimeoutMs,
         maxDeliveries,
         maxConsumers,
+        parkOnConsumerLoss,
         acksFromHolderOnly,
         parkRetryDelayMs,
         replayBatch,

@@ -165,4 +165,31 @@ class AnswersTest {
         .extracting(e -> ((SubscriptionException) e).reason())
         .isEqualTo(SubscriptionException.Reason.TOO_MANY_CONSUMERS);
   }
+
+  @Test
+  void aLeavingConsumersWorkCountsAgainstTheLimitOnlyWhenConfiguredSo() {
+    for (boolean park : new boolean[] {false, true}) {
+      Fixture fx = new Fixture();
+      fx.config = fx.config.withMaxDeliveries(1).withParkOnConsumerLoss(park);
+      fx.source.append(1);
+      fx.open();
+      SubscriptionConsumer<String> c = fx.attach("crashes", 10, new RecordingTarget());
+      fx.run(() -> fx.sub.detach(c));
+      RecordingTarget next = new RecordingTarget();
+      fx.attach("next", 10, next);
+      assertThat(fx.sink.parked).as("parkOnConsumerLoss %s", park).hasSize(park ? 1 : 0);
+      assertThat(next.got).hasSize(park ? 0 : 1);
+    }
+  }
+
+  @Test
+  void closingNeverParks() {
+    f.config = f.config.withMaxDeliveries(1).withParkOnConsumerLoss(true);
+    f.source.append(1);
+    f.open();
+    f.attach("c", 10, new RecordingTarget());
+    f.call(() -> f.sub.close("shutdown"));
+    assertThat(f.sink.parkCalls).isZero();
+    assertThat(f.store.durable("t").markDelete()).isZero();
+  }
 }
