@@ -8,7 +8,7 @@ import java.util.PriorityQueue;
  * tasks run on the test thread, one at a time and in order, as on the scheduler's thread (a task
  * submitted by a running task runs after it). {@link #run} runs the test's own calls as a task.
  */
-final class ManualScheduler implements SubscriptionScheduler {
+public final class ManualScheduler implements SubscriptionScheduler {
   private long now = 1_700_000_000_000L;
   private long sequence;
   private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
@@ -57,7 +57,7 @@ final class ManualScheduler implements SubscriptionScheduler {
   }
 
   /** Runs {@code task} as a scheduler task, and everything it submits. */
-  void run(Runnable task) {
+  public void run(Runnable task) {
     execute(task);
     drain();
   }
@@ -81,7 +81,7 @@ final class ManualScheduler implements SubscriptionScheduler {
   }
 
   /** Moves the clock forward, running every timer that falls due on the way, in order. */
-  void advance(long ms) {
+  public void advance(long ms) {
     long target = now + ms;
     while (!timers.isEmpty() && timers.peek().due <= target) {
       Scheduled s = timers.poll();
