@@ -1,15 +1,21 @@
 package io.watershed.core.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.watershed.core.stream.PersistentSubscriptionsTest.Recorder;
 import io.watershed.core.subscription.CursorCodec;
+import io.watershed.core.subscription.CursorStore;
 import io.watershed.core.subscription.InMemoryCursorStore;
 import io.watershed.core.subscription.ManualScheduler;
 import io.watershed.core.topic.TopicStore;
 import io.watershed.log.LogManagerConfig;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +31,41 @@ class PersistentSubscriptionsClockTest {
   TopicStore topics;
   IndexedEventStore store;
   final ManualScheduler clock = new ManualScheduler();
-  final InMemoryCursorStore cursors = new InMemoryCursorStore();
+  final InMemoryCursorStore stored = new InMemoryCursorStore();
+  volatile boolean refuseDefinitions;
+
+  /** The in-memory store, refusing definition writes when a test says so. */
+  final CursorStore cursors =
+      new CursorStore() {
+        @Override
+        public CompletableFuture<Map<String, byte[]>> loadDefinitions() {
+          return stored.loadDefinitions();
+        }
+
+        @Override
+        public CompletableFuture<Optional<byte[]>> loadCursor(String subscription) {
+          return stored.loadCursor(subscription);
+        }
+
+        @Override
+        public CompletableFuture<Void> saveDefinition(String subscription, byte[] definition) {
+          return refuseDefinitions
+              ? CompletableFuture.failedFuture(new EventStoreException("disk full"))
+              : stored.saveDefinition(subscription, definition);
+        }
+
+        @Override
+        public CompletableFuture<Void> saveCursor(String subscription, byte[] cursor) {
+          return stored.saveCursor(subscription, cursor);
+        }
+
+        @Override
+        public CompletableFuture<Void> delete(String subscription) {
+          return refuseDefinitions
+              ? CompletableFuture.failedFuture(new EventStoreException("disk full"))
+              : stored.delete(subscription);
+        }
+      };
   PersistentSubscriptions subs;
 
   @BeforeEach
@@ -64,15 +104,35 @@ class PersistentSubscriptionsClockTest {
   @Test
   void definitionsAndCursorsGoToTheCursorStore() {
     subs.create("s-1", "g", PersistentSubscriptionsTest.settings(5, 30_000)).join();
-    assertThat(cursors.loadDefinitions().join()).containsOnlyKeys("s-1::g");
+    assertThat(stored.loadDefinitions().join()).containsOnlyKeys("s-1::g");
     Recorder r = new Recorder();
     PersistentSubscriptions.Connection c = subs.connect("s-1", "g", "c", "t", 10, r).join();
     c.ack(List.of(r.events.poll().event().id(), r.events.poll().event().id()));
     clock.advance(100); // checkpointAfterMs
-    byte[] cursor = cursors.loadCursor("s-1::g").join().orElseThrow();
+    byte[] cursor = stored.loadCursor("s-1::g").join().orElseThrow();
     assertThat(CursorCodec.decode(cursor).markDelete()).isEqualTo(2);
     subs.delete("s-1", "g").join();
-    assertThat(cursors.loadDefinitions().join()).isEmpty();
+    assertThat(stored.loadDefinitions().join()).isEmpty();
     assertThat(store.lastRevision(PersistentSubscriptions.CONFIG_STREAM)).isEqualTo(-1);
+  }
+
+  @Test
+  void aChangeWhoseWriteFailsChangesNothing() {
+    subs.create("s-1", "g", PersistentSubscriptionsTest.settings(5, 30_000)).join();
+    refuseDefinitions = true;
+    assertThatThrownBy(
+            () -> subs.create("s-1", "h", PersistentSubscriptionsTest.settings(5, 30_000)).join())
+        .isInstanceOf(CompletionException.class)
+        .hasRootCauseMessage("disk full");
+    assertThatThrownBy(
+            () -> subs.update("s-1", "g", PersistentSubscriptionsTest.settings(7, 30_000)).join())
+        .hasRootCauseMessage("disk full");
+    assertThatThrownBy(() -> subs.delete("s-1", "g").join()).hasRootCauseMessage("disk full");
+    assertThat(subs.list(null).join())
+        .singleElement()
+        .satisfies(i -> assertThat(i.settings().maxRetryCount()).isEqualTo(5));
+    refuseDefinitions = false;
+    subs.create("s-1", "h", PersistentSubscriptionsTest.settings(5, 30_000)).join();
+    assertThat(subs.list(null).join()).hasSize(2);
   }
 }
