@@ -3,28 +3,29 @@ package io.watershed.core.stream;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.watershed.core.stream.PersistentSubscriptionException.Reason;
-import io.watershed.core.stream.PersistentSubscriptionSettings.ConsumerStrategy;
-import io.watershed.core.subscription.CursorState;
+import io.watershed.core.subscription.ConsumerOptions;
+import io.watershed.core.subscription.CursorCodec;
+import io.watershed.core.subscription.CursorStore;
+import io.watershed.core.subscription.Delivery;
+import io.watershed.core.subscription.DeliveryTarget;
+import io.watershed.core.subscription.StoredCursor;
+import io.watershed.core.subscription.SubscriptionConsumer;
+import io.watershed.core.subscription.SubscriptionException;
+import io.watershed.core.subscription.SubscriptionScheduler;
+import io.watershed.core.subscription.ThreadSubscriptionScheduler;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -32,20 +33,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * EventStoreDB's persistent subscriptions (competing consumers) over an {@link EventStore}: groups
- * on a stream or on {@code $all} whose connections share the events, acknowledge them one by one,
+ * EventStoreDB's persistent subscriptions (competing consumers) over an {@link EventStore}, as an
+ * adapter on the subscription engine ({@link io.watershed.core.subscription.Subscription}): groups
+ * on a stream or on {@code $all} whose connections share the events, acknowledge them by event id,
  * and get them again when they time out or are nacked, until they are parked.
  *
- * <p>Everything is kept in the store itself, as EventStoreDB does: the group definitions in {@value
- * #CONFIG_STREAM} (the last event holds them all), each group's cursor ({@link CursorState}) in
- * {@code $persistentsubscription-<source>::<group>-checkpoint}, and parked events as links in
- * {@code $persistentsubscription-<source>::<group>-parked}. A checkpoint is written after {@code
- * minCheckpointCount} done events and {@code checkpointAfterMs}, or at once after {@code
- * maxCheckpointCount}; events done after the last checkpoint may be delivered again after a restart
- * (at least once).
+ * <p>What is EventStoreDB's stays here: the settings and consumer strategies ({@link
+ * PersistentSubscriptionsGroup}), event ids, links, and the streams it keeps its state in. Group
+ * definitions and cursors go through a {@link CursorStore} ({@link
+ * PersistentSubscriptionsCursorStore} by default: {@value #CONFIG_STREAM} and {@code
+ * $persistentsubscription-<source>::<group>-checkpoint}); parked events are links in {@code
+ * $persistentsubscription-<source>::<group>-parked} ({@link PersistentSubscriptionsParkedStream}).
+ * Events done after the last checkpoint may be delivered again after a restart (at least once).
  *
- * <p>Threading: all group state lives on one scheduler thread; the public methods hand work to it.
- * {@link Consumer} callbacks run on that thread and must not block.
+ * <p>A change (create, update, delete) takes effect once its write is durable, and changes run one
+ * after the other; nothing waits for a write on the scheduler's thread, so one group's slow write
+ * holds up no other group.
+ *
+ * <p>Threading: all group state lives on one {@link SubscriptionScheduler}; the public methods hand
+ * work to it. {@link Consumer} callbacks run on it and must not block.
  */
 public final class PersistentSubscriptions implements AutoCloseable {
   /** The stream holding every group definition (its last event). */
@@ -55,8 +61,6 @@ public final class PersistentSubscriptions implements AutoCloseable {
   public static final String ALL = "$all";
 
   private static final Logger LOG = LoggerFactory.getLogger(PersistentSubscriptions.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final long TICK_MS = 100;
 
   /** What a group delivers to; implemented by a front door. */
   public interface Consumer {
@@ -80,35 +84,54 @@ public final class PersistentSubscriptions implements AutoCloseable {
   }
 
   private final EventStore store;
-  private final ScheduledExecutorService executor;
-  private final Map<String, Group> groups = new LinkedHashMap<>();
+  private final SubscriptionScheduler scheduler;
+  private final ThreadSubscriptionScheduler ownScheduler;
+  private final CursorStore cursors;
+  private final Map<String, PersistentSubscriptionsGroup> groups = new LinkedHashMap<>();
+  private final ArrayDeque<Runnable> changes = new ArrayDeque<>();
+  private boolean changing;
   private final java.util.function.Consumer<Set<String>> onAppended;
   private final AtomicLong connectionIds = new AtomicLong();
-  private boolean closed;
+  private volatile boolean closed;
 
-  private PersistentSubscriptions(EventStore store) {
+  private PersistentSubscriptions(
+      EventStore store,
+      SubscriptionScheduler scheduler,
+      ThreadSubscriptionScheduler ownScheduler,
+      CursorStore cursors) {
     this.store = store;
-    this.executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "persistent-subscriptions");
-              t.setDaemon(true);
-              return t;
-            });
-    this.onAppended = streams -> executor.execute(this::pumpAll);
+    this.scheduler = scheduler;
+    this.ownScheduler = ownScheduler;
+    this.cursors = cursors;
+    this.onAppended = streams -> later(() -> sourcesGrew(streams));
   }
 
-  /** Loads the groups defined in {@code store} and starts delivering. */
+  /**
+   * Loads the groups defined in {@code store} and starts delivering, on a thread of its own,
+   * keeping definitions and cursors in the store.
+   */
   public static PersistentSubscriptions open(EventStore store) {
-    PersistentSubscriptions s = new PersistentSubscriptions(store);
-    s.call(
-            () -> {
-              s.load();
-              return null;
-            })
-        .join();
+    ThreadSubscriptionScheduler own = new ThreadSubscriptionScheduler("persistent-subscriptions");
+    return open(store, own, own, new PersistentSubscriptionsCursorStore(store));
+  }
+
+  /**
+   * Loads the groups whose definitions {@code cursors} holds and starts delivering on {@code
+   * scheduler} (not closed with this).
+   */
+  public static PersistentSubscriptions open(
+      EventStore store, SubscriptionScheduler scheduler, CursorStore cursors) {
+    return open(store, scheduler, null, cursors);
+  }
+
+  private static PersistentSubscriptions open(
+      EventStore store,
+      SubscriptionScheduler scheduler,
+      ThreadSubscriptionScheduler own,
+      CursorStore cursors) {
+    PersistentSubscriptions s = new PersistentSubscriptions(store, scheduler, own, cursors);
+    s.load();
     store.addListener(s.onAppended);
-    s.executor.scheduleWithFixedDelay(s::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
     return s;
   }
 
@@ -118,48 +141,57 @@ public final class PersistentSubscriptions implements AutoCloseable {
   /** Creates a group; fails with {@link PersistentSubscriptionException} when it exists. */
   public CompletableFuture<Void> create(
       String stream, String group, PersistentSubscriptionSettings settings) {
-    return call(() -> {
-          String key = key(stream, group);
-          if (groups.containsKey(key)) {
+    return change(
+        () -> {
+          String id = PersistentSubscriptionsCursorStore.id(stream, group);
+          if (groups.containsKey(id)) {
             throw new PersistentSubscriptionException(
                 Reason.ALREADY_EXISTS,
                 "subscription group " + group + " on " + stream + " already exists");
           }
-          long start = resolveStart(stream, settings.startFrom());
-          Group g = new Group(stream, group, settings, new CursorState(start));
-          groups.put(key, g);
-          saveDefinitions();
-          g.checkpoint(true);
-          g.setCheckpointStreamLimit();
-          pump(g);
-          return null;
-        })
-        .thenApply(x -> null);
+          StoredCursor start = StoredCursor.at(resolveStart(stream, settings.startFrom()));
+          // The cursor first: a definition never exists without one.
+          return cursors
+              .saveCursor(id, CursorCodec.encode(start))
+              .thenCompose(
+                  x ->
+                      cursors.saveDefinition(
+                          id,
+                          PersistentSubscriptionsJson.encode(
+                              new PersistentSubscriptionsJson.Definition(stream, group, settings))))
+              .thenApply(x -> () -> groups.put(id, newGroup(stream, group, settings, start)));
+        });
   }
 
   /** Replaces a group's settings; its connections are dropped and may reconnect. */
   public CompletableFuture<Void> update(
       String stream, String group, PersistentSubscriptionSettings settings) {
-    return call(() -> {
-          Group g = existing(stream, group);
-          g.dropAll("the subscription group was updated");
-          g.settings = settings;
-          saveDefinitions();
-          return null;
-        })
-        .thenApply(x -> null);
+    return change(
+        () -> {
+          PersistentSubscriptionsGroup g = existing(stream, group);
+          return cursors
+              .saveDefinition(
+                  g.id,
+                  PersistentSubscriptionsJson.encode(
+                      new PersistentSubscriptionsJson.Definition(stream, group, settings)))
+              .thenApply(x -> () -> g.update(settings));
+        });
   }
 
   /** Deletes a group; its connections are dropped. */
   public CompletableFuture<Void> delete(String stream, String group) {
-    return call(() -> {
-          Group g = existing(stream, group);
-          g.dropAll("the subscription group was deleted");
-          groups.remove(key(stream, group));
-          saveDefinitions();
-          return null;
-        })
-        .thenApply(x -> null);
+    return change(
+        () -> {
+          PersistentSubscriptionsGroup g = existing(stream, group);
+          return cursors
+              .delete(g.id)
+              .thenApply(
+                  x ->
+                      () -> {
+                        groups.remove(g.id);
+                        g.subscription.discard("the subscription group was deleted");
+                      });
+        });
   }
 
   public CompletableFuture<PersistentSubscriptionInfo> info(String stream, String group) {
@@ -172,20 +204,20 @@ public final class PersistentSubscriptions implements AutoCloseable {
         () ->
             groups.values().stream()
                 .filter(g -> stream == null || g.stream.equals(stream))
-                .map(Group::info)
+                .map(PersistentSubscriptionsGroup::info)
                 .toList());
   }
 
   /**
-   * Delivers the group's parked events again (up to {@code stopAt} of them; negative = all) and
-   * removes them from the parked stream.
+   * Delivers the group's parked events again (up to {@code stopAt} of them; negative = all parked
+   * now); each leaves the parked stream once it is done.
    */
   public CompletableFuture<Void> replayParked(String stream, String group, long stopAt) {
-    return call(() -> {
-          existing(stream, group).replayParked(stopAt < 0 ? Long.MAX_VALUE : stopAt);
+    return call(
+        () -> {
+          existing(stream, group).subscription.replayParked(stopAt < 0 ? Long.MAX_VALUE : stopAt);
           return null;
-        })
-        .thenApply(x -> null);
+        });
   }
 
   /**
@@ -193,13 +225,13 @@ public final class PersistentSubscriptions implements AutoCloseable {
    * reconnect and get their unacknowledged events again.
    */
   public CompletableFuture<Void> restart() {
-    return call(() -> {
-          for (Group g : groups.values()) {
-            g.dropAll("the persistent subscription subsystem was restarted");
+    return call(
+        () -> {
+          for (PersistentSubscriptionsGroup g : groups.values()) {
+            g.subscription.dropConsumers("the persistent subscription subsystem was restarted");
           }
           return null;
-        })
-        .thenApply(x -> null);
+        });
   }
 
   /**
@@ -211,13 +243,7 @@ public final class PersistentSubscriptions implements AutoCloseable {
       String stream, String group, String name, String from, int bufferSize, Consumer consumer) {
     return call(
         () -> {
-          Group g = existing(stream, group);
-          int max = g.settings.maxSubscriberCount();
-          if (max > 0 && g.connections.size() >= max) {
-            throw new PersistentSubscriptionException(
-                Reason.MAXIMUM_SUBSCRIBERS_REACHED,
-                "subscription group " + group + " on " + stream + " has " + max + " subscribers");
-          }
+          PersistentSubscriptionsGroup g = existing(stream, group);
           Connection c =
               new Connection(
                   g,
@@ -226,26 +252,73 @@ public final class PersistentSubscriptions implements AutoCloseable {
                   from,
                   Math.max(1, bufferSize),
                   consumer);
-          g.connections.add(c);
-          pump(g);
+          try {
+            c.handle = g.subscription.attach(ConsumerOptions.window(name, c.bufferSize), c.target);
+          } catch (SubscriptionException e) {
+            throw new PersistentSubscriptionException(
+                Reason.MAXIMUM_SUBSCRIBERS_REACHED,
+                "subscription group "
+                    + group
+                    + " on "
+                    + stream
+                    + " has "
+                    + g.settings.maxSubscriberCount()
+                    + " subscribers");
+          }
+          g.connections.put(c.handle, c);
           return c;
         });
   }
 
   /** One consumer's connection to a group. */
   public final class Connection {
-    private final Group group;
+    private final PersistentSubscriptionsGroup group;
     private final long id;
     private final String name;
     private final String from;
     private final int bufferSize;
     private final Consumer consumer;
-    private int inFlight;
-    private long delivered;
-    private boolean open = true;
+    private SubscriptionConsumer<ResolvedEvent> handle;
+
+    /** Events delivered and not answered: id → the engine's key, and back. */
+    private final Map<UUID, Long> keys = new HashMap<>();
+
+    private final Map<Long, UUID> ids = new HashMap<>();
+
+    private final DeliveryTarget<ResolvedEvent> target =
+        new DeliveryTarget<>() {
+          @Override
+          public void deliver(Delivery<ResolvedEvent> d) {
+            ResolvedEvent e = d.entry().value();
+            UUID eventId = e.original().id();
+            keys.put(eventId, d.key());
+            ids.put(d.key(), eventId);
+            consumer.deliver(e, d.deliveryCount() - 1);
+            store.delivered(1, e.size());
+          }
+
+          @Override
+          public void released(long key) {
+            UUID eventId = ids.remove(key);
+            if (eventId != null) {
+              keys.remove(eventId, key);
+            }
+          }
+
+          @Override
+          public void closed(String reason) {
+            forget();
+            consumer.dropped(reason);
+          }
+        };
 
     private Connection(
-        Group group, long id, String name, String from, int bufferSize, Consumer consumer) {
+        PersistentSubscriptionsGroup group,
+        long id,
+        String name,
+        String from,
+        int bufferSize,
+        Consumer consumer) {
       this.group = group;
       this.id = id;
       this.name = name;
@@ -256,470 +329,92 @@ public final class PersistentSubscriptions implements AutoCloseable {
 
     /** Acknowledges events by id: they are done. */
     public void ack(List<UUID> ids) {
-      executor.execute(() -> group.ack(this, ids));
+      later(() -> group.subscription.ack(handle, take(ids)));
     }
 
     /** Refuses events by id. */
     public void nack(List<UUID> ids, NackAction action, String reason) {
-      executor.execute(() -> group.nack(this, ids, action, reason));
+      later(
+          () -> {
+            switch (action) {
+              case PARK -> group.subscription.park(handle, reason, take(ids));
+              case RETRY -> group.subscription.nack(handle, 0, take(ids));
+              case SKIP -> group.subscription.ack(handle, take(ids));
+              case STOP -> {
+                group.subscription.detach(handle);
+                forget();
+                consumer.dropped("stopped by the client: " + reason);
+              }
+            }
+          });
     }
 
     /** Disconnects; the events it held go to the group's other connections. */
     public void close() {
-      executor.execute(() -> group.disconnect(this));
+      later(
+          () -> {
+            group.subscription.detach(handle);
+            forget();
+          });
     }
 
     public long id() {
       return id;
     }
 
-    private boolean hasRoom() {
-      return open && inFlight < bufferSize;
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Groups
-
-  /** An event waiting for delivery, delivered, or to be retried. */
-  private record Item(ResolvedEvent event, long position, boolean tracked, int retryCount) {
-    UUID id() {
-      return event.original().id();
-    }
-  }
-
-  private record Outstanding(Item item, Connection connection, long deadline) {}
-
-  private final class Group {
-    final String stream;
-    final String name;
-    PersistentSubscriptionSettings settings;
-    CursorState cursor;
-    long readFrom;
-    boolean live;
-    final List<Connection> connections = new ArrayList<>();
-    int nextConnection;
-    final ArrayDeque<Item> buffer = new ArrayDeque<>();
-    final ArrayDeque<Item> retry = new ArrayDeque<>();
-    final Map<UUID, Outstanding> outstanding = new HashMap<>();
-    final TreeMap<Long, UUID> outstandingByPosition = new TreeMap<>();
-    int doneSinceCheckpoint;
-    long lastCheckpointAt = System.currentTimeMillis();
-    long lastCheckpointed = -1;
-    long totalItems;
-
-    Group(String stream, String name, PersistentSubscriptionSettings settings, CursorState cursor) {
-      this.stream = stream;
-      this.name = name;
-      this.settings = settings;
-      this.cursor = cursor;
-      this.readFrom = cursor.checkpoint();
-    }
-
-    String checkpointStream() {
-      return "$persistentsubscription-" + stream + "::" + name + "-checkpoint";
-    }
-
-    String parkedStream() {
-      return "$persistentsubscription-" + stream + "::" + name + "-parked";
-    }
-
-    /** Reads ahead from the source while the buffer has room. */
-    void fill() {
-      int room = (live ? settings.liveBufferSize() : settings.historyBufferSize()) - buffer.size();
-      while (room > 0) {
-        List<ResolvedEvent> page = readSource(Math.min(room, settings.readBatchSize()));
-        if (page.isEmpty()) {
-          live = true;
-          return;
-        }
-        for (ResolvedEvent e : page) {
-          long position = sourcePosition(e);
-          readFrom = position + 1;
-          if (cursor.isDone(position)
-              || outstandingByPosition.containsKey(position)
-              || (settings.filter() != null && !settings.filter().test(e.event()))) {
-            if (!outstandingByPosition.containsKey(position)) {
-              cursor.done(position);
-            }
-            continue;
-          }
-          buffer.add(new Item(e, position, true, 0));
-          room--;
+    private long[] take(List<UUID> answered) {
+      long[] out = new long[answered.size()];
+      int n = 0;
+      for (UUID eventId : answered) {
+        Long key = keys.remove(eventId);
+        if (key != null) {
+          ids.remove(key);
+          out[n++] = key;
         }
       }
+      return java.util.Arrays.copyOf(out, n);
     }
 
-    private List<ResolvedEvent> readSource(int max) {
-      if (stream.equals(ALL)) {
-        return store.readAll(readFrom, true, max, settings.resolveLinks());
-      }
-      try {
-        return switch (store.readStream(stream, readFrom, true, max, settings.resolveLinks())) {
-          case StreamReadResult.Events ev -> ev.events();
-          case StreamReadResult.NotFound nf -> List.of();
-        };
-      } catch (StreamDeletedException e) {
-        return List.of();
-      }
+    private void forget() {
+      group.connections.remove(handle);
+      keys.clear();
+      ids.clear();
     }
 
-    private long sourcePosition(ResolvedEvent e) {
-      return stream.equals(ALL) ? e.position() : e.original().revision();
-    }
-
-    /** Hands waiting events to connections with room, retries first. */
-    void dispatch() {
-      while (!retry.isEmpty() || !buffer.isEmpty()) {
-        Item item = !retry.isEmpty() ? retry.peek() : buffer.peek();
-        Connection c = choose(item);
-        if (c == null) {
-          return;
-        }
-        if (!retry.isEmpty()) {
-          retry.poll();
-        } else {
-          buffer.poll();
-        }
-        if (outstanding.containsKey(item.id())) {
-          continue; // the same event twice in flight: the later copy waits for the first's fate
-        }
-        if (item.tracked()) {
-          cursor.handedOut(item.position());
-          outstandingByPosition.put(item.position(), item.id());
-        }
-        outstanding.put(
-            item.id(),
-            new Outstanding(item, c, System.currentTimeMillis() + settings.messageTimeoutMs()));
-        c.inFlight++;
-        c.delivered++;
-        totalItems++;
-        try {
-          c.consumer.deliver(item.event(), item.retryCount());
-          store.delivered(1, item.event().size());
-        } catch (RuntimeException e) {
-          LOG.warn("Delivery to {} of {}::{} failed: {}", c.name, stream, name, e.toString());
-        }
-      }
-    }
-
-    private Connection choose(Item item) {
-      if (connections.isEmpty()) {
-        return null;
-      }
-      ConsumerStrategy strategy = settings.consumerStrategy();
-      if (strategy == ConsumerStrategy.PINNED
-          || strategy == ConsumerStrategy.PINNED_BY_CORRELATION) {
-        RecordedEvent e = item.event().event();
-        String key = e.stream();
-        if (strategy == ConsumerStrategy.PINNED_BY_CORRELATION) {
-          String correlation = correlationId(e.metadata());
-          if (correlation != null) {
-            key = correlation;
-          }
-        }
-        Connection c = connections.get(Math.floorMod(key.hashCode(), connections.size()));
-        return c.hasRoom() ? c : null;
-      }
-      int n = connections.size();
-      int start = strategy == ConsumerStrategy.DISPATCH_TO_SINGLE ? 0 : nextConnection % n;
-      for (int i = 0; i < n; i++) {
-        Connection c = connections.get((start + i) % n);
-        if (c.hasRoom()) {
-          if (strategy == ConsumerStrategy.ROUND_ROBIN) {
-            nextConnection = (start + i + 1) % n;
-          }
-          return c;
-        }
-      }
-      return null;
-    }
-
-    void ack(Connection c, List<UUID> ids) {
-      for (UUID id : ids) {
-        Outstanding o = take(id);
-        if (o != null) {
-          finished(o.item());
-        }
-      }
-      pump(this);
-    }
-
-    void nack(Connection c, List<UUID> ids, NackAction action, String reason) {
-      if (action == NackAction.STOP) {
-        disconnect(c);
-        c.consumer.dropped("stopped by the client: " + reason);
-        return;
-      }
-      for (UUID id : ids) {
-        Outstanding o = take(id);
-        if (o == null) {
-          continue;
-        }
-        switch (action) {
-          case PARK -> park(o.item(), reason);
-          case RETRY -> retryOrPark(o.item(), reason);
-          case SKIP -> finished(o.item());
-          case STOP -> throw new IllegalStateException("handled above");
-        }
-      }
-      pump(this);
-    }
-
-    private Outstanding take(UUID id) {
-      Outstanding o = outstanding.remove(id);
-      if (o != null) {
-        o.connection().inFlight--;
-        if (o.item().tracked()) {
-          outstandingByPosition.remove(o.item().position());
-        }
-      }
-      return o;
-    }
-
-    private void finished(Item item) {
-      if (item.tracked()) {
-        cursor.done(item.position());
-        doneSinceCheckpoint++;
-      }
-    }
-
-    void retryOrPark(Item item, String reason) {
-      if (item.retryCount() >= settings.maxRetryCount()) {
-        park(item, "retried " + item.retryCount() + " times: " + reason);
-      } else {
-        retry.add(new Item(item.event(), item.position(), item.tracked(), item.retryCount() + 1));
-      }
-    }
-
-    /** Writes a link to the event into the parked stream; the event is then done. */
-    void park(Item item, String reason) {
-      RecordedEvent target = item.event().event();
-      ProposedEvent link =
-          new ProposedEvent(
-              UUID.randomUUID(),
-              Projections.LINK_TYPE,
-              "application/octet-stream",
-              (target.revision() + "@" + target.stream()).getBytes(StandardCharsets.UTF_8),
-              ("{\"reason\":" + JSON.valueToTree(reason == null ? "" : reason) + "}")
-                  .getBytes(StandardCharsets.UTF_8));
-      store
-          .append(parkedStream(), ExpectedRevision.ANY, List.of(link))
-          .whenComplete(
-              (r, t) -> {
-                if (t != null) {
-                  LOG.warn("Parking an event of {}::{} failed: {}", stream, name, t.toString());
-                }
-              });
-      finished(item);
-    }
-
-    void disconnect(Connection c) {
-      if (!connections.remove(c)) {
-        return;
-      }
-      c.open = false;
-      List<Outstanding> held = new ArrayList<>();
-      for (Outstanding o : outstanding.values()) {
-        if (o.connection() == c) {
-          held.add(o);
-        }
-      }
-      for (Outstanding o : held) {
-        take(o.item().id());
-        retry.add(o.item());
-      }
-      pump(this);
-    }
-
-    void dropAll(String reason) {
-      for (Connection c : List.copyOf(connections)) {
-        disconnect(c);
-        c.consumer.dropped(reason);
-      }
-    }
-
-    /** Retries (or parks) what timed out, and checkpoints when due. */
-    void tick(long now) {
-      List<Outstanding> expired = new ArrayList<>();
-      for (Outstanding o : outstanding.values()) {
-        if (o.deadline() <= now) {
-          expired.add(o);
-        }
-      }
-      for (Outstanding o : expired) {
-        take(o.item().id());
-        retryOrPark(o.item(), "timed out");
-      }
-      if (doneSinceCheckpoint >= settings.minCheckpointCount()
-          && now - lastCheckpointAt >= settings.checkpointAfterMs()) {
-        checkpoint(false);
-      }
-      if (!expired.isEmpty()) {
-        pump(this);
-      }
-    }
-
-    CompletableFuture<?> checkpoint(boolean always) {
-      long cp = cursor.checkpoint();
-      if (!always && cp == lastCheckpointed && doneSinceCheckpoint == 0) {
-        return CompletableFuture.completedFuture(null);
-      }
-      ProposedEvent e =
-          new ProposedEvent(
-              UUID.randomUUID(),
-              "$SubscriptionCheckpoint",
-              "application/octet-stream",
-              cursor.encode(),
-              new byte[0]);
-      CompletableFuture<?> written =
-          store
-              .append(checkpointStream(), ExpectedRevision.ANY, List.of(e))
-              .whenComplete(
-                  (r, t) -> {
-                    if (t != null) {
-                      LOG.warn("Checkpoint of {}::{} failed: {}", stream, name, t.toString());
-                    }
-                  });
-      lastCheckpointed = cp;
-      lastCheckpointAt = System.currentTimeMillis();
-      doneSinceCheckpoint = 0;
-      return written;
-    }
-
-    /** Only the last checkpoint matters: keep the checkpoint stream at one visible event. */
-    void setCheckpointStreamLimit() {
-      ProposedEvent md =
-          new ProposedEvent(
-              UUID.randomUUID(),
-              EventRecords.METADATA_TYPE,
-              "application/json",
-              "{\"$maxCount\":1}".getBytes(StandardCharsets.UTF_8),
-              new byte[0]);
-      store.append("$$" + checkpointStream(), ExpectedRevision.ANY, List.of(md));
-    }
-
-    void replayParked(long stopAt) {
-      StreamReadResult r = store.readStream(parkedStream(), 0, true, stopAt, false);
-      if (!(r instanceof StreamReadResult.Events ev) || ev.events().isEmpty()) {
-        return;
-      }
-      long last = -1;
-      for (ResolvedEvent link : ev.events()) {
-        last = link.event().revision();
-        ResolvedEvent target = resolve(link.event());
-        if (target != null) {
-          retry.add(new Item(target, -1, false, 0));
-        }
-      }
-      ProposedEvent md =
-          new ProposedEvent(
-              UUID.randomUUID(),
-              EventRecords.METADATA_TYPE,
-              "application/json",
-              ("{\"$tb\":" + (last + 1) + "}").getBytes(StandardCharsets.UTF_8),
-              new byte[0]);
-      store.append("$$" + parkedStream(), ExpectedRevision.ANY, List.of(md));
-      pump(this);
-    }
-
-    private ResolvedEvent resolve(RecordedEvent link) {
-      String data = new String(link.data(), StandardCharsets.UTF_8);
-      int at = data.indexOf('@');
-      if (at <= 0) {
-        return null;
-      }
-      try {
-        long revision = Long.parseLong(data.substring(0, at));
-        StreamReadResult r = store.readStream(data.substring(at + 1), revision, true, 1, false);
-        if (r instanceof StreamReadResult.Events ev && !ev.events().isEmpty()) {
-          return ev.events().get(0);
-        }
-      } catch (NumberFormatException | EventStoreException e) {
-        LOG.debug("Parked link {} cannot be resolved: {}", data, e.toString());
-      }
-      return null;
-    }
-
-    long parkedCount() {
-      try {
-        StreamReadResult r = store.readStream(parkedStream(), 0, true, Long.MAX_VALUE, false);
-        return r instanceof StreamReadResult.Events ev ? ev.events().size() : 0;
-      } catch (EventStoreException e) {
-        return 0;
-      }
-    }
-
-    PersistentSubscriptionInfo info() {
-      List<PersistentSubscriptionInfo.ConnectionInfo> cs = new ArrayList<>();
-      for (Connection c : connections) {
-        cs.add(
-            new PersistentSubscriptionInfo.ConnectionInfo(
-                c.name, c.from, c.inFlight, Math.max(0, c.bufferSize - c.inFlight), c.delivered));
-      }
-      return new PersistentSubscriptionInfo(
-          stream,
-          name,
-          live ? "Live" : "CatchingUp",
-          settings,
-          cs,
-          lastCheckpointed,
-          readFrom - 1,
-          totalItems,
-          parkedCount(),
-          buffer.size(),
-          retry.size(),
-          outstanding.size());
+    PersistentSubscriptionInfo.ConnectionInfo info(SubscriptionConsumer<ResolvedEvent> c) {
+      return new PersistentSubscriptionInfo.ConnectionInfo(
+          name, from, c.held(), Math.max(0, bufferSize - c.held()), c.delivered());
     }
   }
 
   // ---------------------------------------------------------------------------------------------
   // Running
 
-  private void pumpAll() {
-    for (Group g : groups.values()) {
-      pump(g);
-    }
+  private PersistentSubscriptionsGroup newGroup(
+      String stream, String name, PersistentSubscriptionSettings settings, StoredCursor cursor) {
+    return new PersistentSubscriptionsGroup(
+        store, stream, name, settings, cursor, cursors, scheduler);
   }
 
-  private void pump(Group g) {
+  private void sourcesGrew(Set<String> streams) {
     if (closed) {
       return;
     }
-    try {
-      g.dispatch();
-      g.fill();
-      g.dispatch();
-      if (g.doneSinceCheckpoint >= g.settings.maxCheckpointCount()) {
-        g.checkpoint(false);
-      }
-    } catch (EventStoreException e) {
-      LOG.warn("Subscription group {}::{} cannot read: {}", g.stream, g.name, e.getMessage());
-    }
-  }
-
-  private void tick() {
-    long now = System.currentTimeMillis();
-    for (Group g : groups.values()) {
-      try {
-        g.tick(now);
-      } catch (RuntimeException e) {
-        LOG.warn("Subscription group {}::{}: {}", g.stream, g.name, e.toString());
+    for (PersistentSubscriptionsGroup g : groups.values()) {
+      if (streams.isEmpty() || g.stream.equals(ALL) || streams.contains(g.stream)) {
+        g.subscription.sourceGrew();
       }
     }
   }
 
-  private Group existing(String stream, String group) {
-    Group g = groups.get(key(stream, group));
+  private PersistentSubscriptionsGroup existing(String stream, String group) {
+    PersistentSubscriptionsGroup g =
+        groups.get(PersistentSubscriptionsCursorStore.id(stream, group));
     if (g == null) {
       throw new PersistentSubscriptionException(
           Reason.NOT_FOUND, "subscription group " + group + " on " + stream + " does not exist");
     }
     return g;
-  }
-
-  private static String key(String stream, String group) {
-    return stream + "::" + group;
   }
 
   private long resolveStart(String stream, long startFrom) {
@@ -729,171 +424,167 @@ public final class PersistentSubscriptions implements AutoCloseable {
     return stream.equals(ALL) ? store.endPosition() : store.lastRevision(stream) + 1;
   }
 
+  /** Runs {@code work} on the scheduler; completes with what it returns or throws. */
   private <T> CompletableFuture<T> call(Supplier<T> work) {
     CompletableFuture<T> f = new CompletableFuture<>();
-    try {
-      executor.execute(
-          () -> {
-            try {
-              f.complete(work.get());
-            } catch (RuntimeException e) {
-              f.completeExceptionally(e);
-            }
-          });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    boolean queued =
+        later(
+            () -> {
+              try {
+                if (closed) {
+                  throw new EventStoreException("persistent subscriptions are closed");
+                }
+                f.complete(work.get());
+              } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+              }
+            });
+    if (!queued) {
       f.completeExceptionally(new EventStoreException("persistent subscriptions are closed"));
     }
     return f;
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Definitions and checkpoints in the store
-
-  private void saveDefinitions() {
-    ArrayNode entries = JSON.createArrayNode();
-    for (Group g : groups.values()) {
-      ObjectNode e = entries.addObject();
-      e.put("stream", g.stream);
-      e.put("group", g.name);
-      e.set("settings", toJson(g.settings));
+  /**
+   * A change to the groups, in its turn after the changes before it: {@code write} (on the
+   * scheduler) checks, starts the durable write and gives what to apply once it is written; the
+   * apply step runs on the scheduler, and only if the write succeeded. Nothing blocks meanwhile.
+   */
+  private CompletableFuture<Void> change(Supplier<CompletableFuture<Runnable>> write) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Runnable start =
+        () -> {
+          CompletableFuture<Runnable> written;
+          try {
+            if (closed) {
+              throw new EventStoreException("persistent subscriptions are closed");
+            }
+            written = write.get();
+          } catch (RuntimeException e) {
+            written = CompletableFuture.failedFuture(e);
+          }
+          written.whenComplete(
+              (apply, error) ->
+                  later(
+                      () -> {
+                        try {
+                          if (error != null) {
+                            done.completeExceptionally(unwrap(error));
+                          } else {
+                            apply.run();
+                            done.complete(null);
+                          }
+                        } catch (RuntimeException e) {
+                          done.completeExceptionally(e);
+                        } finally {
+                          changing = false;
+                          nextChange();
+                        }
+                      }));
+        };
+    if (!later(
+        () -> {
+          changes.add(start);
+          nextChange();
+        })) {
+      done.completeExceptionally(new EventStoreException("persistent subscriptions are closed"));
     }
-    ObjectNode root = JSON.createObjectNode();
-    root.set("entries", entries);
-    byte[] data;
-    try {
-      data = JSON.writeValueAsBytes(root);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    store
-        .append(
-            CONFIG_STREAM,
-            ExpectedRevision.ANY,
-            List.of(
-                new ProposedEvent(
-                    UUID.randomUUID(), "$PersistentConfig", "application/json", data, new byte[0])))
-        .join();
+    return done;
   }
+
+  private void nextChange() {
+    if (!changing && !changes.isEmpty()) {
+      changing = true;
+      changes.poll().run();
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+        ? t.getCause()
+        : t;
+  }
+
+  /** Hands {@code task} to the scheduler; false when it is closed. */
+  private boolean later(Runnable task) {
+    try {
+      scheduler.execute(task);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Loading
 
   private void load() {
-    StreamReadResult r = store.readStream(CONFIG_STREAM, EventStore.END, false, 1, false);
-    if (!(r instanceof StreamReadResult.Events ev) || ev.events().isEmpty()) {
+    Map<String, byte[]> definitions;
+    try {
+      definitions = cursors.loadDefinitions().join();
+    } catch (RuntimeException e) {
+      LOG.error("The persistent subscription definitions cannot be read: {}", e.toString());
       return;
     }
-    try {
-      JsonNode root = JSON.readTree(ev.events().get(0).event().data());
-      for (JsonNode e : root.path("entries")) {
-        String stream = e.path("stream").asText();
-        String name = e.path("group").asText();
-        PersistentSubscriptionSettings settings = fromJson(e.path("settings"));
-        Group g = new Group(stream, name, settings, loadCursor(stream, name, settings));
-        groups.put(key(stream, name), g);
-      }
-      LOG.info("Loaded {} persistent subscription group(s).", groups.size());
-    } catch (IOException | RuntimeException e) {
-      LOG.error("The persistent subscription definitions cannot be read: {}", e.toString());
-    }
-  }
-
-  private CursorState loadCursor(
-      String stream, String name, PersistentSubscriptionSettings settings) {
-    String cs = "$persistentsubscription-" + stream + "::" + name + "-checkpoint";
-    StreamReadResult r = store.readStream(cs, EventStore.END, false, 1, false);
-    if (r instanceof StreamReadResult.Events ev && !ev.events().isEmpty()) {
+    List<Runnable> make = new ArrayList<>();
+    for (Map.Entry<String, byte[]> d : definitions.entrySet()) {
       try {
-        return CursorState.decode(ev.events().get(0).event().data());
+        PersistentSubscriptionsJson.Definition def =
+            PersistentSubscriptionsJson.decode(d.getValue());
+        StoredCursor cursor = loadCursor(d.getKey(), def.settings());
+        make.add(
+            () ->
+                groups.put(
+                    d.getKey(), newGroup(def.stream(), def.group(), def.settings(), cursor)));
+      } catch (RuntimeException e) {
+        LOG.error("Persistent subscription {} cannot be loaded: {}", d.getKey(), e.toString());
+      }
+    }
+    call(() -> {
+          make.forEach(Runnable::run);
+          return null;
+        })
+        .join();
+    LOG.info("Loaded {} persistent subscription group(s).", make.size());
+  }
+
+  private StoredCursor loadCursor(String id, PersistentSubscriptionSettings settings) {
+    Optional<byte[]> stored = cursors.loadCursor(id).join();
+    if (stored.isPresent()) {
+      try {
+        return CursorCodec.decode(stored.get());
       } catch (IllegalArgumentException e) {
-        LOG.warn(
-            "Checkpoint of {}::{} is unreadable; starting over: {}", stream, name, e.toString());
+        LOG.warn("Checkpoint of {} is unreadable; starting over: {}", id, e.toString());
       }
     }
-    return new CursorState(settings.startFrom() == EventStore.END ? 0 : settings.startFrom());
+    return StoredCursor.at(settings.startFrom() == EventStore.END ? 0 : settings.startFrom());
   }
 
-  private static ObjectNode toJson(PersistentSubscriptionSettings s) {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("resolveLinks", s.resolveLinks());
-    o.put("startFrom", s.startFrom());
-    o.put("messageTimeoutMs", s.messageTimeoutMs());
-    o.put("maxRetryCount", s.maxRetryCount());
-    o.put("liveBufferSize", s.liveBufferSize());
-    o.put("readBatchSize", s.readBatchSize());
-    o.put("historyBufferSize", s.historyBufferSize());
-    o.put("checkpointAfterMs", s.checkpointAfterMs());
-    o.put("minCheckpointCount", s.minCheckpointCount());
-    o.put("maxCheckpointCount", s.maxCheckpointCount());
-    o.put("maxSubscriberCount", s.maxSubscriberCount());
-    o.put("consumerStrategy", s.consumerStrategy().name());
-    if (s.filter() != null) {
-      ObjectNode f = o.putObject("filter");
-      f.put("onStreamName", s.filter().onStreamName());
-      ArrayNode p = f.putArray("prefixes");
-      s.filter().prefixes().forEach(p::add);
-      if (s.filter().regex() != null) {
-        f.put("regex", s.filter().regex());
-      }
-    }
-    return o;
-  }
-
-  private static PersistentSubscriptionSettings fromJson(JsonNode o) {
-    EventFilter filter = null;
-    JsonNode f = o.get("filter");
-    if (f != null && f.isObject()) {
-      List<String> prefixes = new ArrayList<>();
-      for (Iterator<JsonNode> it = f.path("prefixes").elements(); it.hasNext(); ) {
-        prefixes.add(it.next().asText());
-      }
-      filter =
-          new EventFilter(
-              f.path("onStreamName").asBoolean(),
-              prefixes,
-              f.hasNonNull("regex") ? f.get("regex").asText() : null);
-    }
-    return new PersistentSubscriptionSettings(
-        o.path("resolveLinks").asBoolean(),
-        o.path("startFrom").asLong(),
-        o.path("messageTimeoutMs").asInt(),
-        o.path("maxRetryCount").asInt(),
-        o.path("liveBufferSize").asInt(),
-        o.path("readBatchSize").asInt(),
-        o.path("historyBufferSize").asInt(),
-        o.path("checkpointAfterMs").asInt(),
-        o.path("minCheckpointCount").asInt(),
-        o.path("maxCheckpointCount").asInt(),
-        o.path("maxSubscriberCount").asInt(),
-        ConsumerStrategy.valueOf(o.path("consumerStrategy").asText()),
-        filter);
-  }
-
-  /** Writes every group's checkpoint and stops; connections are dropped. */
+  /** Writes every group's cursor and stops; connections are dropped. */
   @Override
   public void close() {
     store.removeListener(onAppended);
-    List<CompletableFuture<?>> checkpoints =
-        call(() -> {
-              List<CompletableFuture<?>> written = new ArrayList<>();
-              for (Group g : groups.values()) {
-                written.add(g.checkpoint(false));
-                g.dropAll("the server is shutting down");
+    CompletableFuture<List<CompletableFuture<Void>>> closing =
+        call(
+            () -> {
+              List<CompletableFuture<Void>> written = new ArrayList<>();
+              for (PersistentSubscriptionsGroup g : groups.values()) {
+                written.add(g.subscription.close("the server is shutting down"));
               }
               closed = true;
               return written;
-            })
-            .join();
+            });
     try {
-      CompletableFuture.allOf(checkpoints.toArray(CompletableFuture[]::new))
-          .get(5, TimeUnit.SECONDS);
+      List<CompletableFuture<Void>> written = closing.get(5, TimeUnit.SECONDS);
+      CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       LOG.warn("Not every persistent subscription checkpoint was written: {}", e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    executor.shutdown();
-    try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    closed = true;
+    if (ownScheduler != null) {
+      ownScheduler.close();
     }
   }
 

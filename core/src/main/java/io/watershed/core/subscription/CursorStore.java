@@ -1,0 +1,33 @@
+package io.watershed.core.subscription;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where subscriptions keep their durable state: each subscription's definition (opaque bytes the
+ * adapter encodes: settings, source, policy) and its cursor ({@link CursorCodec}'s form). This is
+ * the seam to the control-plane path: today an implementation per home (the event store's streams,
+ * memory for tests); once the coordinator runtime exists, one implementation on it, so cursors are
+ * replicated with the rest of the metadata.
+ *
+ * <p>Every method is asynchronous and may complete on any thread; a write completes only once it is
+ * durable, and completes exceptionally when it is not (the caller keeps its state and tries again),
+ * never silently. Writes of one subscription are applied in the order they are called. Thread-safe.
+ */
+public interface CursorStore {
+  /** Every subscription's definition, by subscription id. */
+  CompletableFuture<Map<String, byte[]>> loadDefinitions();
+
+  /** The subscription's last saved cursor, or empty when none was saved. */
+  CompletableFuture<Optional<byte[]>> loadCursor(String subscription);
+
+  /** Creates or replaces the subscription's definition. */
+  CompletableFuture<Void> saveDefinition(String subscription, byte[] definition);
+
+  /** Saves the subscription's cursor, replacing the last one. */
+  CompletableFuture<Void> saveCursor(String subscription, byte[] cursor);
+
+  /** Removes the subscription's definition and cursor. */
+  CompletableFuture<Void> delete(String subscription);
+}
