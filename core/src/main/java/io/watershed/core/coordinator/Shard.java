@@ -205,7 +205,17 @@ final class Shard {
       return;
     }
     if (committedEnd < 0) {
-      committedEnd = log.endOffset();
+      try {
+        committedEnd = log.endOffset();
+      } catch (RuntimeException e) {
+        // The partition could not be opened: refuse what waits now, try again on the next call.
+        failQueued(
+            new CoordinatorException(
+                Reason.LOAD_FAILED,
+                "coordinator shard " + id + " cannot open " + log.name() + ": " + e.getMessage(),
+                e));
+        return;
+      }
     }
     List<Write<?, ?>> writes = new ArrayList<>();
     List<Stored> records = new ArrayList<>();

@@ -384,6 +384,17 @@ class CoordinatorRuntimeTest {
   }
 
   @Test
+  void aPartitionThatCannotBeOpenedFailsWhatWaitsAndIsTriedAgainLater() {
+    open(1);
+    logs.get(0).failOpen(new IllegalStateException("damaged segment"));
+    CoordinatorException e = failure(kv.write(0, put("a", "1")));
+    assertThat(e.reason()).isEqualTo(Reason.LOAD_FAILED);
+    assertThat(e).hasMessageContaining("damaged segment");
+    logs.get(0).failOpen(null);
+    assertThat(done(kv.write(0, put("a", "1")))).isNull();
+  }
+
+  @Test
   void timersRunWritesOnTheManualClock() {
     open(1);
     kv.schedule(0, "session-a", 1_000, put("expired", "a"));

@@ -87,6 +87,19 @@ class CoordinatorTopicTest {
   }
 
   @Test
+  void handlersRunOnTheShardsThreadsNotTheCallers() throws Exception {
+    try (TopicStore topics = topics();
+        CoordinatorRuntime runtime = CoordinatorRuntime.open(topics, CoordinatorConfig.DEFAULTS)) {
+      CoordinatorNamespace<KeyValueShard> kv = runtime.register("test.kv", KeyValueShard::new);
+      String handler =
+          get(kv.write(0, s -> CoordinatorResult.of(Thread.currentThread().getName())));
+      String reader = get(kv.read(1, s -> Thread.currentThread().getName()));
+      assertThat(handler).startsWith("coordinator-");
+      assertThat(reader).startsWith("coordinator-");
+    }
+  }
+
+  @Test
   void compactionKeepsTheLatestValueOfEveryKey() throws Exception {
     CoordinatorConfig one = CoordinatorConfig.DEFAULTS.withShards(1);
     SortedMap<String, String> live;

@@ -22,6 +22,7 @@ final class MemoryCoordinatorLog implements CoordinatorLog {
   private RuntimeException failNext;
   private boolean failAfterWriting;
   private IOException failReads;
+  private RuntimeException failOpen;
   int appends;
 
   MemoryCoordinatorLog(String name) {
@@ -54,6 +55,11 @@ final class MemoryCoordinatorLog implements CoordinatorLog {
     this.failReads = e;
   }
 
+  /** Asking for the end fails with {@code e} (a partition that cannot be opened); null: works. */
+  void failOpen(RuntimeException e) {
+    this.failOpen = e;
+  }
+
   /** Appends a batch as is (offsets assigned), bypassing the runtime: damage, foreign writers. */
   void appendRaw(ByteBuffer batch) {
     place(batch);
@@ -71,6 +77,9 @@ final class MemoryCoordinatorLog implements CoordinatorLog {
 
   @Override
   public long endOffset() {
+    if (failOpen != null) {
+      throw failOpen;
+    }
     return end;
   }
 
