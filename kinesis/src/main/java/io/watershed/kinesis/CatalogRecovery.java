@@ -107,7 +107,7 @@ final class CatalogRecovery {
     ctx.catalog()
         .update(
             e.name(),
-            current ->
+            (current, catalog) ->
                 current == null
                     ? null
                     : current.with(

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -105,8 +106,16 @@ public final class KinesisContext {
 
   /** The stream called {@code name}, if it exists in any status. */
   public Optional<StreamEntry> stream(String name) {
+    return stream(name, catalog.entries());
+  }
+
+  /**
+   * The stream called {@code name} as {@code entries} catalog it (inside a {@link
+   * KinesisCatalog.Change}, the entries the change is given).
+   */
+  public Optional<StreamEntry> stream(String name, SortedMap<String, StreamEntry> entries) {
     Optional<TopicMetadata> topic = topics.describe(name);
-    StreamEntry entry = catalog.entries().get(name);
+    StreamEntry entry = entries.get(name);
     if (entry != null) {
       if (entry.status().equals(StreamEntry.CREATING)
           || entry.status().equals(StreamEntry.DELETING)) {
@@ -121,15 +130,20 @@ public final class KinesisContext {
 
   /** Every stream, sorted by name. */
   public List<StreamEntry> streams() {
+    return streams(catalog.entries());
+  }
+
+  /** Every stream as {@code entries} catalog them, sorted by name. */
+  public List<StreamEntry> streams(SortedMap<String, StreamEntry> entries) {
     TreeMap<String, StreamEntry> all = new TreeMap<>();
     for (TopicMetadata t : topics.list()) {
       if (!isHidden(t.name())) {
-        stream(t.name()).ifPresent(s -> all.put(s.name(), s));
+        stream(t.name(), entries).ifPresent(s -> all.put(s.name(), s));
       }
     }
-    for (String name : catalog.entries().keySet()) {
+    for (String name : entries.keySet()) {
       if (!all.containsKey(name)) {
-        stream(name).ifPresent(s -> all.put(s.name(), s));
+        stream(name, entries).ifPresent(s -> all.put(s.name(), s));
       }
     }
     return new ArrayList<>(all.values());
@@ -294,8 +308,8 @@ public final class KinesisContext {
 
   /**
    * Changes the stream a request names, durably, on the io pool: {@code change} gets the current
-   * entry (ACTIVE or UPDATING; a Kafka topic's derived entry the first time) under the catalog's
-   * lock and returns the new one, or throws the request's error.
+   * entry (ACTIVE or UPDATING; a Kafka topic's derived entry the first time) after every catalog
+   * change asked before it, and returns the new one or throws the request's error.
    */
   public CompletableFuture<StreamEntry> change(String name, UnaryOperator<StreamEntry> change) {
     return CompletableFuture.supplyAsync(
@@ -303,8 +317,8 @@ public final class KinesisContext {
           try {
             return catalog.update(
                 name,
-                current -> {
-                  StreamEntry s = stream(name).orElseThrow(() -> notFound(name));
+                (current, entries) -> {
+                  StreamEntry s = stream(name, entries).orElseThrow(() -> notFound(name));
                   if (s.status().equals(StreamEntry.CREATING)
                       || s.status().equals(StreamEntry.DELETING)) {
                     throw notFound(name);

@@ -34,6 +34,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.AsciiString;
+import io.watershed.core.coordinator.CoordinatorRuntime;
 import io.watershed.core.metrics.RequestObserver;
 import io.watershed.core.tls.SelfSignedCertificate;
 import io.watershed.core.topic.TopicStore;
@@ -56,15 +57,17 @@ import org.slf4j.LoggerFactory;
  * Upgrade; each request is aggregated whole (up to {@link KinesisConfig#maxRequestBytes()}) and
  * served by the handler its {@code X-Amz-Target} names.
  *
- * <p>Stream metadata lives in a {@link KinesisCatalog} under {@code <dataDir>/kinesis}; the records
- * live in the topics of the {@link TopicStore}, which the caller opens before and closes after this
- * door.
+ * <p>Stream metadata lives in a {@link KinesisCatalog} on the coordinator runtime (an older
+ * version's catalog file under {@code <dataDir>/kinesis} is moved there at the first start); the
+ * records live in the topics of the {@link TopicStore}. The caller opens both before and closes
+ * them after this door.
  */
 public final class KinesisFrontDoor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KinesisFrontDoor.class);
 
   private final KinesisConfig settings;
   private final TopicStore topics;
+  private final CoordinatorRuntime coordinators;
   private final Path dataDir;
   private final LongSupplier clock;
   private ExecutorService io;
@@ -81,17 +84,25 @@ public final class KinesisFrontDoor implements AutoCloseable {
   /**
    * @param settings listener settings
    * @param topics the open topics, which streams are
-   * @param dataDir the server's data directory; the catalog is kept in its {@code kinesis} folder
+   * @param coordinators the open coordinator runtime, which keeps the catalog
+   * @param dataDir the server's data directory; an earlier version kept the catalog in its {@code
+   *     kinesis} folder
    */
-  public KinesisFrontDoor(KinesisConfig settings, TopicStore topics, Path dataDir) {
-    this(settings, topics, dataDir, System::currentTimeMillis);
+  public KinesisFrontDoor(
+      KinesisConfig settings, TopicStore topics, CoordinatorRuntime coordinators, Path dataDir) {
+    this(settings, topics, coordinators, dataDir, System::currentTimeMillis);
   }
 
   /** As above with a clock (epoch milliseconds), for tests of expiry. */
   public KinesisFrontDoor(
-      KinesisConfig settings, TopicStore topics, Path dataDir, LongSupplier clock) {
+      KinesisConfig settings,
+      TopicStore topics,
+      CoordinatorRuntime coordinators,
+      Path dataDir,
+      LongSupplier clock) {
     this.settings = settings;
     this.topics = topics;
+    this.coordinators = coordinators;
     this.dataDir = dataDir;
     this.clock = clock;
   }
@@ -130,7 +141,7 @@ public final class KinesisFrontDoor implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    KinesisCatalog catalog = KinesisCatalog.open(dataDir.resolve("kinesis"));
+    KinesisCatalog catalog = KinesisCatalog.open(coordinators, dataDir.resolve("kinesis"));
     context = new KinesisContext(settings, topics, catalog, io, clock);
     CatalogRecovery.recover(context);
     view = new KinesisView(context);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +75,7 @@ public final class Resharder {
   private StreamEntry run(String name, Function<StreamEntry, List<Child>> plan) {
     StreamEntry s;
     try {
-      s = ctx.catalog().update(name, current -> begin(name, plan));
+      s = ctx.catalog().update(name, (current, catalog) -> begin(name, plan, catalog));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -85,7 +86,7 @@ public final class Resharder {
             ctx.catalog()
                 .update(
                     name,
-                    current ->
+                    (current, catalog) ->
                         next.isEmpty()
                             ? current.withStatus(StreamEntry.ACTIVE)
                             : withPending(current, next));
@@ -102,8 +103,11 @@ public final class Resharder {
     }
   }
 
-  private StreamEntry begin(String name, Function<StreamEntry, List<Child>> plan) {
-    StreamEntry current = ctx.stream(name).orElseThrow(() -> ctx.notFound(name));
+  private StreamEntry begin(
+      String name,
+      Function<StreamEntry, List<Child>> plan,
+      SortedMap<String, StreamEntry> catalog) {
+    StreamEntry current = ctx.stream(name, catalog).orElseThrow(() -> ctx.notFound(name));
     if (!current.status().equals(StreamEntry.ACTIVE)) {
       throw ctx.notActive(current);
     }
@@ -128,7 +132,7 @@ public final class Resharder {
     }
     Set<Integer> parents = parents(children);
     int open = 0;
-    for (StreamEntry other : ctx.streams()) {
+    for (StreamEntry other : ctx.streams(catalog)) {
       open += other.openShardCount();
     }
     int added = children.size() - parents.size();
@@ -189,7 +193,7 @@ public final class Resharder {
         ctx.catalog()
             .update(
                 name,
-                current ->
+                (current, catalog) ->
                     current.with(
                         b -> {
                           for (int i = 0; i < b.shards.size(); i++) {
@@ -210,7 +214,7 @@ public final class Resharder {
     return ctx.catalog()
         .update(
             name,
-            current ->
+            (current, catalog) ->
                 current.with(
                     b -> {
                       for (int p : parents) {

@@ -1,5 +1,7 @@
 package io.watershed.kinesis;
 
+import io.watershed.core.coordinator.CoordinatorConfig;
+import io.watershed.core.coordinator.CoordinatorRuntime;
 import io.watershed.core.metrics.RequestObserver;
 import io.watershed.core.topic.TopicStore;
 import io.watershed.log.LogManagerConfig;
@@ -26,6 +28,7 @@ final class KinesisTestServer implements AutoCloseable {
   private final RequestObserver observer;
   private final AtomicLong skew = new AtomicLong();
   private TopicStore topics;
+  private CoordinatorRuntime coordinators;
   private KinesisFrontDoor door;
 
   KinesisTestServer(Path dataDir) throws Exception {
@@ -46,9 +49,10 @@ final class KinesisTestServer implements AutoCloseable {
 
   void start() throws Exception {
     topics = TopicStore.open(dataDir, LogManagerConfig.defaults(dataDir));
+    coordinators = CoordinatorRuntime.open(topics, CoordinatorConfig.DEFAULTS);
     door =
         new KinesisFrontDoor(
-            config, topics, dataDir, () -> System.currentTimeMillis() + skew.get());
+            config, topics, coordinators, dataDir, () -> System.currentTimeMillis() + skew.get());
     door.observeRequests(observer);
     door.start();
   }
@@ -129,6 +133,7 @@ final class KinesisTestServer implements AutoCloseable {
   @Override
   public void close() throws java.io.IOException {
     door.close();
+    coordinators.close();
     topics.close();
   }
 }

@@ -135,10 +135,12 @@ public final class TopicStore implements AutoCloseable {
   }
 
   /**
-   * Topics Watershed keeps for itself: the event store's global log. Clients may read them; they
-   * may not delete, grow, reconfigure or write them.
+   * Topics Watershed keeps for itself: the event store's global log and the coordinators' state
+   * ({@code io.watershed.core.coordinator.CoordinatorTopic}). Clients may read them; they may not
+   * delete, grow, reconfigure or write them.
    */
-  public static final Set<String> INTERNAL_TOPICS = Set.of("__eventstore_all");
+  public static final Set<String> INTERNAL_TOPICS =
+      Set.of("__eventstore_all", "__watershed_coordinators");
 
   public static boolean isInternal(String topic) {
     return INTERNAL_TOPICS.contains(topic);

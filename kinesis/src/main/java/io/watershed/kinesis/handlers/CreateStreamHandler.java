@@ -85,8 +85,8 @@ final class CreateStreamHandler implements OperationHandler {
       ctx.catalog()
           .update(
               name,
-              current -> {
-                if (ctx.stream(name).isPresent()) {
+              (current, catalog) -> {
+                if (ctx.stream(name, catalog).isPresent()) {
                   throw KinesisException.resourceInUse(
                       "Stream "
                           + name
@@ -96,7 +96,7 @@ final class CreateStreamHandler implements OperationHandler {
                 }
                 int open = 0;
                 int onDemand = 0;
-                for (StreamEntry s : ctx.streams()) {
+                for (StreamEntry s : ctx.streams(catalog)) {
                   open += s.openShardCount();
                   onDemand += s.mode().equals("ON_DEMAND") ? 1 : 0;
                 }
@@ -127,7 +127,7 @@ final class CreateStreamHandler implements OperationHandler {
                 ctx.catalog()
                     .update(
                         name,
-                        e ->
+                        (e, catalog) ->
                             e == null
                                 ? null
                                 : e.with(

@@ -41,8 +41,9 @@ final class DeleteStreamHandler implements OperationHandler {
                 ctx.catalog()
                     .update(
                         name,
-                        current -> {
-                          StreamEntry s = ctx.stream(name).orElseThrow(() -> ctx.notFound(name));
+                        (current, catalog) -> {
+                          StreamEntry s =
+                              ctx.stream(name, catalog).orElseThrow(() -> ctx.notFound(name));
                           if (s.status().equals(StreamEntry.CREATING)
                               || s.status().equals(StreamEntry.UPDATING)) {
                             throw ctx.notActive(s);

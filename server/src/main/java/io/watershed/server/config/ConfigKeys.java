@@ -62,7 +62,8 @@ public final class ConfigKeys {
     }
     if (KafkaSettings.isKnown(key)
         || EventStoreSettings.isKnown(key)
-        || KinesisSettings.isKnown(key)) {
+        || KinesisSettings.isKnown(key)
+        || CoordinatorSettings.isKnown(key)) {
       return true;
     }
     // log.flush takes one value; "log.flush.interval" is a YAML slip (interval: 100 unquoted).

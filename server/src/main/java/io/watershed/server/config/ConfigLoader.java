@@ -193,13 +193,15 @@ public final class ConfigLoader {
     for (Setting s : byKey.values()) {
       if (KafkaSettings.isKnown(s.key())
           || EventStoreSettings.isKnown(s.key())
-          || KinesisSettings.isKnown(s.key())) {
+          || KinesisSettings.isKnown(s.key())
+          || CoordinatorSettings.isKnown(s.key())) {
         doorSettings.put(s.key(), s.value().strip());
       }
     }
     KafkaSettings.check(doorSettings);
     EventStoreSettings.check(doorSettings);
     KinesisSettings.check(doorSettings);
+    CoordinatorSettings.check(doorSettings);
 
     return new ServerConfig(
         dataDir, bindHost, advertisedHost, ports, flush, logDefaults, doorSettings, null, warnings);

@@ -125,8 +125,8 @@ public final class ServerConfig {
   }
 
   /**
-   * A front door's own settings, by full key ({@code kafka.num.partitions}), as given; the door
-   * validates them ({@link KafkaSettings}).
+   * A front door's (or the coordinator runtime's) own settings, by full key ({@code
+   * kafka.num.partitions}), as given; the door validates them ({@link KafkaSettings}).
    */
   public Map<String, String> doorSettings(String door) {
     Map<String, String> out = new TreeMap<>();

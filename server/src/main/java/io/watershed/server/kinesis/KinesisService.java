@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The Kinesis front door as a service of the server, on the storage's topics; its stream catalog
- * lives in {@code <data.dir>/kinesis}.
+ * lives on the storage's coordinator runtime.
  */
 public final class KinesisService implements Service {
   /** The TLS listener's name in the bound ports ({@code --ports-file}). */
@@ -46,6 +46,7 @@ public final class KinesisService implements Service {
                 config.advertisedHost(),
                 config.dataDir()),
             storage.topics(),
+            storage.coordinators(),
             config.dataDir());
     door.observeRequests(requests);
     try {

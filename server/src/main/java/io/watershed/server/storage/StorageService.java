@@ -1,23 +1,26 @@
 package io.watershed.server.storage;
 
+import io.watershed.core.coordinator.CoordinatorRuntime;
 import io.watershed.core.topic.TopicStore;
 import io.watershed.log.LogManagerConfig;
 import io.watershed.server.Service;
+import io.watershed.server.config.CoordinatorSettings;
 import io.watershed.server.config.LogSettings;
 import io.watershed.server.config.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The log engine and the metadata, as one service: started first and closed last, so that every
- * front door finds its topics open and the close writes the clean-shutdown marker after all of them
- * have stopped.
+ * The log engine, the metadata and the coordinator runtime, as one service: started first and
+ * closed last, so that every front door finds its topics and coordinators open and the close writes
+ * the clean-shutdown marker after all of them have stopped.
  */
 public final class StorageService implements Service {
   private static final Logger LOG = LoggerFactory.getLogger(StorageService.class);
 
   private final ServerConfig config;
   private volatile TopicStore topics;
+  private volatile CoordinatorRuntime coordinators;
 
   public StorageService(ServerConfig config) {
     this.config = config;
@@ -33,6 +36,15 @@ public final class StorageService implements Service {
     LogManagerConfig engine =
         LogSettings.toEngineConfig(config.dataDir(), config.logFlush(), config.logDefaults());
     topics = TopicStore.open(config.dataDir(), engine);
+    try {
+      coordinators =
+          CoordinatorRuntime.open(
+              topics, CoordinatorSettings.build(config.doorSettings("coordinator")));
+    } catch (Exception e) {
+      topics.close();
+      topics = null;
+      throw e;
+    }
     LOG.info(
         "storage open in {} (log.flush={}, {} topic(s), {} start)",
         config.dataDir().toAbsolutePath(),
@@ -50,6 +62,15 @@ public final class StorageService implements Service {
     return t;
   }
 
+  /** The coordinator runtime; valid between {@link #start()} and {@link #close()}. */
+  public CoordinatorRuntime coordinators() {
+    CoordinatorRuntime c = coordinators;
+    if (c == null) {
+      throw new IllegalStateException("storage is not started");
+    }
+    return c;
+  }
+
   /** The topics, or null before {@link #start()} and after {@link #close()}. */
   public TopicStore topicsIfStarted() {
     return topics;
@@ -57,6 +78,11 @@ public final class StorageService implements Service {
 
   @Override
   public void close() throws Exception {
+    CoordinatorRuntime c = coordinators;
+    if (c != null) {
+      c.close();
+      coordinators = null;
+    }
     TopicStore t = topics;
     if (t != null) {
       t.close();
