@@ -116,6 +116,24 @@ public final class PersistentSubscriptions implements AutoCloseable {
   }
 
   /**
+   * Loads the groups whose definitions {@code cursors} holds and starts delivering on a scheduler
+   * of its own, closed with this.
+   */
+  public static PersistentSubscriptions open(EventStore store, CursorStore cursors) {
+    ThreadSubscriptionScheduler own = new ThreadSubscriptionScheduler("persistent-subscriptions");
+    return open(store, own, own, cursors);
+  }
+
+  /**
+   * Where groups kept their definitions and checkpoints before the coordinator runtime: in the
+   * event store's own streams. For moving them onto the runtime ({@link
+   * io.watershed.core.subscription.CoordinatorCursorStore#moveFrom}).
+   */
+  public static CursorStore streamCursorStore(EventStore store) {
+    return new PersistentSubscriptionsCursorStore(store);
+  }
+
+  /**
    * Loads the groups whose definitions {@code cursors} holds and starts delivering on {@code
    * scheduler} (not closed with this).
    */

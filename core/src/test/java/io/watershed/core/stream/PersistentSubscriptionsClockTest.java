@@ -66,6 +66,7 @@ class PersistentSubscriptionsClockTest {
               : stored.delete(subscription);
         }
       };
+
   PersistentSubscriptions subs;
 
   @BeforeEach

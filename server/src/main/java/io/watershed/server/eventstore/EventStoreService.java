@@ -3,12 +3,16 @@ package io.watershed.server.eventstore;
 import io.watershed.core.metrics.RequestObserver;
 import io.watershed.core.stream.IndexedEventStore;
 import io.watershed.core.stream.PersistentSubscriptions;
+import io.watershed.core.subscription.CoordinatorCursorStore;
 import io.watershed.eventstore.EventStoreFrontDoor;
 import io.watershed.server.Service;
 import io.watershed.server.config.EventStoreSettings;
 import io.watershed.server.config.ServerConfig;
 import io.watershed.server.storage.StorageService;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The event store and its gRPC front door as a service of the server: the store ({@code $all} on
@@ -38,6 +42,12 @@ public final class EventStoreService implements Service {
     return "eventstore";
   }
 
+  /** The coordinator namespace of persistent subscription groups. */
+  static final String SUBSCRIPTIONS_NAMESPACE = "eventstore.subscriptions";
+
+  private static final long MOVE_TIMEOUT_SECONDS = 120;
+  private static final Logger LOG = LoggerFactory.getLogger(EventStoreService.class);
+
   @Override
   public void start() throws Exception {
     EventStoreSettings s =
@@ -50,7 +60,18 @@ public final class EventStoreService implements Service {
     try {
       store = IndexedEventStore.open(storage.topics(), s.indexDir(), s.limits());
       store.scavengeEvery(s.scavengeIntervalMs());
-      groups = PersistentSubscriptions.open(store);
+      // Groups' definitions and checkpoints live on the coordinator runtime; a data directory of
+      // an earlier version has them in the event store's streams, moved here on the first start.
+      CoordinatorCursorStore cursors =
+          new CoordinatorCursorStore(storage.coordinators(), SUBSCRIPTIONS_NAMESPACE);
+      int moved =
+          cursors
+              .moveFrom(PersistentSubscriptions.streamCursorStore(store))
+              .get(MOVE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      if (moved > 0) {
+        LOG.info("Moved {} persistent subscription group(s) onto the coordinator runtime", moved);
+      }
+      groups = PersistentSubscriptions.open(store, cursors);
       door = new EventStoreFrontDoor(s.door(), store, groups);
       door.observeRequests(requests);
       door.start();
