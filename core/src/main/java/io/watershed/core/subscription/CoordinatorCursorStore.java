@@ -147,6 +147,12 @@ public final class CoordinatorCursorStore implements CursorStore {
                   .loadDefinitions()
                   .thenCompose(
                       definitions -> {
+                        if (definitions.isEmpty()) {
+                          // Nothing to move (a fresh data directory): no mark either, so a fresh
+                          // server writes nothing here until a subscription is created; the
+                          // earlier home is no longer written, so it stays empty.
+                          return CompletableFuture.completedFuture(0);
+                        }
                         List<CompletableFuture<Void>> each = new ArrayList<>();
                         definitions.forEach(
                             (id, definition) ->

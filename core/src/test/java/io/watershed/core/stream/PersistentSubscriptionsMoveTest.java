@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.watershed.core.coordinator.CoordinatorConfig;
 import io.watershed.core.coordinator.CoordinatorRuntime;
+import io.watershed.core.coordinator.CoordinatorTopic;
 import io.watershed.core.subscription.CoordinatorCursorStore;
 import io.watershed.core.topic.TopicStore;
 import io.watershed.log.LogManagerConfig;
@@ -58,6 +59,26 @@ class PersistentSubscriptionsMoveTest {
         assertThat(groups(again)).containsExactly("orders/billing");
         again.close();
       }
+    }
+  }
+
+  @Test
+  void aFreshServerWritesNothingToTheCoordinatorTopic() throws Exception {
+    Path data = dir.resolve("fresh");
+    try (TopicStore topics = TopicStore.open(data, LogManagerConfig.defaults(data));
+        IndexedEventStore store =
+            IndexedEventStore.open(topics, dir.resolve("fresh-index"), EventStoreLimits.DEFAULT);
+        CoordinatorRuntime runtime = CoordinatorRuntime.open(topics, CoordinatorConfig.DEFAULTS)) {
+      CoordinatorCursorStore cursors =
+          new CoordinatorCursorStore(runtime, "eventstore.subscriptions");
+      assertThat(cursors.moveFrom(PersistentSubscriptions.streamCursorStore(store)).join())
+          .isZero();
+      long written = 0;
+      for (int p = 0; p < CoordinatorConfig.DEFAULTS.shards(); p++) {
+        written +=
+            topics.partition(CoordinatorTopic.NAME, p).map(log -> log.logEndOffset()).orElse(0L);
+      }
+      assertThat(written).isZero();
     }
   }
 }
