@@ -1,0 +1,80 @@
+package io.watershed.fuzz;
+
+import java.util.List;
+
+/**
+ * Defects the fuzzer found that are reported and not fixed yet, each with the issue text and what
+ * identifies its findings. A finding matched here is reported as known instead of failing a run;
+ * every other finding fails it. An entry is removed when its fix lands (the run then fails if the
+ * defect comes back).
+ */
+public final class KnownDefects {
+  /**
+   * One reported defect.
+   *
+   * @param name a short name, printed with each finding it matches
+   * @param issue what happens, for whoever fixes it
+   * @param markers texts of which every finding (or ERROR log excerpt) of this defect contains one
+   */
+  public record Defect(String name, String issue, List<String> markers) {
+    boolean matches(String finding) {
+      return markers.stream().anyMatch(finding::contains);
+    }
+  }
+
+  /** The defects known today. */
+  public static final List<Defect> ALL =
+      List.of(
+          new Defect(
+              "kafka-malformed-produce-error-response",
+              "Kafka door: a Produce request whose body does not parse is answered through"
+                  + " EmptyRequests.of(PRODUCE), a default ProduceRequest with acks=0, whose"
+                  + " getErrorResponse returns null; KafkaConnection.fail then throws"
+                  + " NullPointerException, logs ERROR 'cannot encode an error response' and"
+                  + " answers a bare 6-byte error frame that is no Produce response (a v9+ client"
+                  + " cannot parse it). Reproduce: bin/fuzz replay --door kafka --seed 42 --input 9.",
+              List.of("because \"body\" is null")),
+          new Defect(
+              "kafka-produce-null-records",
+              "Kafka door: a Produce request whose partition carries null records (the records"
+                  + " field's length -1) makes ProduceHandler.handle throw NullPointerException"
+                  + " (MemoryRecords.firstBatch() on null, ProduceHandler.java:107), logged as ERROR"
+                  + " 'unexpected error serving a Kafka request'; building the error response then"
+                  + " throws again (PartitionProduceData.records() is null) and the client gets a"
+                  + " bare UNKNOWN_SERVER_ERROR frame. Kafka answers INVALID_RECORD / CORRUPT_MESSAGE"
+                  + " for the partition. Reproduce: bin/fuzz replay --door kafka --seed 42 --input"
+                  + " 186 --to 186.",
+              List.of("because \"records\" is null", "records()\" is null")),
+          new Defect(
+              "kafka-produce-batch-length-overflow",
+              "Kafka door: a Produce batch whose batchLength is near Integer.MAX_VALUE makes"
+                  + " ProduceRequest.validateRecords (called by ProduceHandler.handle, line 101) throw"
+                  + " IllegalArgumentException 'newLimit < 0' from ByteBufferLogInputStream.nextBatch"
+                  + " (position + length overflows); it is logged as ERROR 'unexpected error serving"
+                  + " a Kafka request' and answered UNKNOWN_SERVER_ERROR instead of CORRUPT_MESSAGE."
+                  + " Reproduce: bin/fuzz replay --door kafka --seed 20261207 --input 13500 (its"
+                  + " second frame: batchLength 0x7fffffff, CRC recomputed).",
+              List.of("newLimit < 0")),
+          new Defect(
+              "admin-http-413-out-of-order",
+              "Admin HTTP (port 8080): a pipelined request whose body is over the 1 MiB limit is"
+                  + " answered 413 (empty body) by Netty's HttpObjectAggregator at once, ahead of the"
+                  + " answers to the requests before it on the connection, which HttpRequestHandler"
+                  + " still writes in order after it; an HTTP/1.1 client then pairs every later"
+                  + " answer with the wrong request (a produce's offsets with another produce)."
+                  + " Reproduce: bin/fuzz replay --door admin --seed 20261207 --input 983 (five"
+                  + " pipelined produces, the third 1.1 MB: answers 413, 400, 200, 200, 200).",
+              List.of("HTTP/1.1 ANSWERS OUT OF ORDER")));
+
+  private KnownDefects() {}
+
+  /** The known defect a finding belongs to, or null when it is new. */
+  public static Defect match(String finding) {
+    for (Defect d : ALL) {
+      if (d.matches(finding)) {
+        return d;
+      }
+    }
+    return null;
+  }
+}
