@@ -49,6 +49,9 @@ public final class ServerProcess implements AutoCloseable {
     cmd.add("-Xmx512m");
     cmd.add("-XX:+UseG1GC");
     cmd.add("-XX:+ExitOnOutOfMemoryError");
+    // Every exception keeps its message and stack trace however often it is thrown (HotSpot drops
+    // them for hot implicit exceptions), so that each ERROR line names its cause.
+    cmd.add("-XX:-OmitStackTraceInFastThrow");
     cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.addAll(launch());
     cmd.add("server");

@@ -47,6 +47,7 @@ public final class EventStoreFuzzer implements DoorFuzzer {
   private final List<H2Request> requests = new ArrayList<>();
   private final List<H2Request> appends = new ArrayList<>();
   private final List<byte[]> byteSeeds = new ArrayList<>();
+  private final List<Corpus.Connection> connections = new ArrayList<>();
 
   private final Mix mix;
 
@@ -54,6 +55,7 @@ public final class EventStoreFuzzer implements DoorFuzzer {
     this.mix = mix;
     for (Corpus.Connection c : Corpus.load(Door.EVENTSTORE)) {
       byteSeeds.add(c.bytes());
+      connections.add(c);
       for (H2Request r : H2Request.fromConnection(c.name(), c.bytes())) {
         requests.add(r);
         if (APPEND.equals(r.header(":path"))) {
@@ -78,6 +80,11 @@ public final class EventStoreFuzzer implements DoorFuzzer {
 
   @Override
   public Plan plan(SplittableRandom r) {
+    if (mix == Mix.ALL && r.nextInt(10) == 0) {
+      Corpus.Connection c = ByteMutations.pick(connections, r);
+      H2Connections.Built b = H2Connections.recorded(c.name(), c.bytes(), r, byteSeeds);
+      return new Plan(b.bytes(), 0, b);
+    }
     // Half the requests are appends: the write path is where acknowledgements are checked.
     List<H2Request> pool = mix == Mix.WRITES || r.nextBoolean() ? appends : requests;
     H2Connections.Built b =

@@ -114,6 +114,18 @@ public final class H2Connections {
     return new Built(bytes, intact, sent, awaited, how);
   }
 
+  /**
+   * A whole recorded client connection (its own preface, SETTINGS, HEADERS compressed against the
+   * HPACK dynamic table as the client kept it, DATA, WINDOW_UPDATEs, PINGs), with one to three
+   * byte-level mutations; its framing is taken as damaged.
+   */
+  public static Built recorded(
+      String name, byte[] connection, SplittableRandom r, List<byte[]> byteSeeds) {
+    byte[] bytes = ByteMutations.mutate(connection, 1 + r.nextInt(3), r, byteSeeds);
+    return new Built(
+        bytes, false, List.of(), Set.of(), "recorded connection " + name + ", bytes mutated");
+  }
+
   private static byte[] settings() {
     ByteBuffer b = ByteBuffer.allocate(18);
     b.putShort((short) 2).putInt(0); // ENABLE_PUSH off

@@ -44,6 +44,7 @@ public final class KinesisFuzzer implements DoorFuzzer {
   private final List<Http1.Request> puts = new ArrayList<>();
   private final List<H2Request> streams = new ArrayList<>();
   private final List<H2Request> h2Puts = new ArrayList<>();
+  private final List<Corpus.Connection> h2Connections = new ArrayList<>();
   private final List<byte[]> byteSeeds = new ArrayList<>();
 
   /** What one connection carried: HTTP/1.1 requests or HTTP/2 streams. */
@@ -63,6 +64,7 @@ public final class KinesisFuzzer implements DoorFuzzer {
       if (c.bytes().length >= H2Frame.PREFACE.length
           && Arrays.equals(
               c.bytes(), 0, H2Frame.PREFACE.length, H2Frame.PREFACE, 0, H2Frame.PREFACE.length)) {
+        h2Connections.add(c);
         for (H2Request h : H2Request.fromConnection(c.name(), c.bytes())) {
           streams.add(h);
           String op = operation(h.header("x-amz-target"));
@@ -112,6 +114,11 @@ public final class KinesisFuzzer implements DoorFuzzer {
       List<Http1.Request> pool = mix == Mix.WRITES || r.nextBoolean() ? puts : requests;
       HttpConnections.Built b = HttpConnections.build(pool, r, this::mutateBody, byteSeeds);
       return new Plan(b.bytes(), b.intact() ? b.requests().size() : 0, new Sending(b, null));
+    }
+    if (mix == Mix.ALL && r.nextInt(10) == 0) {
+      Corpus.Connection c = ByteMutations.pick(h2Connections, r);
+      H2Connections.Built raw = H2Connections.recorded(c.name(), c.bytes(), r, byteSeeds);
+      return new Plan(raw.bytes(), 0, new Sending(null, raw));
     }
     H2Connections.Built b =
         H2Connections.build(
