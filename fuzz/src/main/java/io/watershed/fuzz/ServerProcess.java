@@ -23,6 +23,16 @@ import java.util.concurrent.TimeUnit;
 public final class ServerProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
+  /** Servers still running, killed when the harness exits however it exits (Ctrl-C included). */
+  private static final java.util.Set<Process> RUNNING =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "kill-servers"));
+  }
+
   private final Path dataDir;
   private final Path logDir;
   private final List<String> extraArgs;
@@ -63,6 +73,8 @@ public final class ServerProcess implements AutoCloseable {
     cmd.addAll(extraArgs);
     process =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+    RUNNING.add(process);
+    process.onExit().thenAccept(RUNNING::remove);
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (!Files.exists(portsFile)) {
       if (!process.isAlive()) {
