@@ -130,6 +130,13 @@ public final class Campaign {
   private int crashesInPhase;
 
   /**
+   * The connections of the current phase by client port: wall-clock start and end (ms) and input
+   * index, so that a log line naming a client address can be traced to the input that caused it.
+   */
+  private final Map<Integer, List<long[]>> connections =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
    * @param fuzzers the door's fuzzers, taken in turn phase by phase (one for every phase, or one
    *     per mix: all requests, then writes only …)
    */
@@ -197,6 +204,7 @@ public final class Campaign {
     PhaseStats stats = new PhaseStats();
     long[] maxRss = {0};
     int[] maxThreads = {0};
+    connections.clear();
     long fuzzStart = System.nanoTime();
     runInputs(first, last, ledger, stats, watchdog, maxRss, maxThreads);
     double fuzzSeconds = (System.nanoTime() - fuzzStart) / 1e9;
@@ -296,6 +304,50 @@ public final class Campaign {
         (System.nanoTime() - started) / 1e9);
   }
 
+  private static final java.util.regex.Pattern CLIENT =
+      java.util.regex.Pattern.compile("127\\.0\\.0\\.1:(\\d+)");
+
+  /**
+   * The inputs whose connection a log entry names (by client port, at the time it was logged), as
+   * ", first logged by input N" — or nothing when the entry names none or none matches.
+   */
+  private String inputsFor(ServerLog.Entry e) {
+    long at;
+    try {
+      at = java.time.LocalTime.parse(e.line().substring(0, 12)).toNanoOfDay() / 1_000_000;
+    } catch (RuntimeException x) {
+      return "";
+    }
+    java.util.TreeSet<Long> found = new java.util.TreeSet<>();
+    java.util.regex.Matcher m = CLIENT.matcher(e.excerpt());
+    while (m.find()) {
+      List<long[]> uses = connections.get(Integer.parseInt(m.group(1)));
+      if (uses == null) {
+        continue;
+      }
+      synchronized (uses) {
+        for (long[] u : uses) {
+          long start = dayMillis(u[0]);
+          long end = dayMillis(u[1]);
+          if (at >= start - 20 && at <= end + 2000) {
+            found.add(u[2]);
+          }
+        }
+      }
+    }
+    return found.isEmpty()
+        ? ""
+        : ", first logged by input " + (found.size() == 1 ? found.first() : found);
+  }
+
+  private static long dayMillis(long epochMillis) {
+    return java.time.Instant.ofEpochMilli(epochMillis)
+            .atZone(java.time.ZoneId.systemDefault())
+            .toLocalTime()
+            .toNanoOfDay()
+        / 1_000_000;
+  }
+
   private static String firstLine(String s) {
     int nl = s.indexOf('\n');
     return nl < 0 ? s : s.substring(0, nl);
@@ -355,6 +407,7 @@ public final class Campaign {
   private void deliver(long index, Ledger ledger, PhaseStats stats, Watchdog watchdog)
       throws Exception {
     Plan plan = fuzzer.plan(input(settings.door(), settings.seed(), index));
+    long startMillis = System.currentTimeMillis();
     Exchange.Result result;
     serverLock.readLock().lock();
     try {
@@ -369,6 +422,12 @@ public final class Campaign {
       serverLock.readLock().unlock();
     }
     stats.record(index, plan.bytes().length, result);
+    if (result.localPort() > 0) {
+      connections
+          .computeIfAbsent(
+              result.localPort(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+          .add(new long[] {startMillis, System.currentTimeMillis(), index});
+    }
     if (result.outcome() == Outcome.CONNECT_FAILED || !server.isAlive()) {
       crashed(index);
       return;
@@ -386,20 +445,31 @@ public final class Campaign {
       }
       crashesInPhase++;
       String log = ServerProcess.tail(server.logFiles().getLast());
+      String lastLine = log.substring(log.lastIndexOf('\n') + 1);
+      // A crash is matched to a known defect by how the process ended (its last line), never by
+      // the errors logged before it.
       finding(
           settings.door().id()
-              + ": CRASH: the server died; the input being sent by this worker was "
+              + ": CRASH: the server died ("
+              + lastLine
+              + "); the input being sent by this worker was "
               + index
-              + " (other workers had inputs in flight too)\n"
-              + log);
+              + " (other workers had inputs in flight too)",
+          "\n" + log);
       server.start();
     } finally {
       serverLock.writeLock().unlock();
     }
   }
 
-  private synchronized void finding(String what) {
-    KnownDefects.Defect d = KnownDefects.match(what);
+  private void finding(String what) {
+    finding(what, "");
+  }
+
+  /** A finding; {@code detail} is reported with it but not matched against known defects. */
+  private synchronized void finding(String summary, String detail) {
+    String what = summary + detail;
+    KnownDefects.Defect d = KnownDefects.match(summary);
     if (d != null) {
       known.add("[known: " + d.name() + "] " + what);
       out.println("  known defect " + d.name() + ": " + firstLine(what));

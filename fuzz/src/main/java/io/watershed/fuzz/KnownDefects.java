@@ -64,7 +64,22 @@ public final class KnownDefects {
                   + " answer with the wrong request (a produce's offsets with another produce)."
                   + " Reproduce: bin/fuzz replay --door admin --seed 20261207 --input 983 (five"
                   + " pipelined produces, the third 1.1 MB: answers 413, 400, 200, 200, 200).",
-              List.of("HTTP/1.1 ANSWERS OUT OF ORDER")));
+              List.of("HTTP/1.1 ANSWERS OUT OF ORDER")),
+          new Defect(
+              "kafka-snappy-chunk-allocation-crash",
+              "Kafka door (and the log's RecordLayout.recordsSection, which every append's"
+                  + " validation calls): a Produce batch compressed with snappy whose xerial chunk"
+                  + " length (4 bytes after the 16-byte stream header) is large but under"
+                  + " snappy-java's 512 MiB cap makes SnappyInputStream allocate that many bytes;"
+                  + " the batch's CRC32C is valid, so validation decompresses it. A few such"
+                  + " ~200-byte requests throw OutOfMemoryError (an Error, not caught as a corrupt"
+                  + " batch) and -XX:+ExitOnOutOfMemoryError ends the server: 'Terminating due to"
+                  + " java.lang.OutOfMemoryError: Java heap space'. The decompressed size needs a"
+                  + " bound too (max.message.bytes): recordsSection inflates without one. Reproduced"
+                  + " by hand against bin/watershed's JVM options (-Xmx1g): three 156-byte Produce v9"
+                  + " requests, each one snappy batch with chunk length 0x1fffffff and its CRC"
+                  + " recomputed, sent on three connections; the server exits within a second.",
+              List.of("Terminating due to java.lang.OutOfMemoryError")));
 
   private KnownDefects() {}
 

@@ -18,7 +18,12 @@ import java.util.Arrays;
 public final class Exchange {
   /** What came back. */
   public record Result(
-      Outcome outcome, byte[] received, int answers, boolean answersTimedOut, long micros) {}
+      Outcome outcome,
+      byte[] received,
+      int answers,
+      boolean answersTimedOut,
+      long micros,
+      int localPort) {}
 
   private static final int KEEP_BYTES = 8 << 20;
   private static final int POLL_MILLIS = 20;
@@ -27,6 +32,7 @@ public final class Exchange {
   private final long answerWaitMillis;
   private final long hangMillis;
   private final Watchdog watchdog;
+  private int localPort = -1;
 
   public Exchange(int port, long answerWaitMillis, long hangMillis, Watchdog watchdog) {
     this.address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
@@ -47,8 +53,9 @@ public final class Exchange {
       try {
         socket.setTcpNoDelay(true);
         socket.connect(address, (int) hangMillis);
+        localPort = socket.getLocalPort();
       } catch (IOException e) {
-        return new Result(Outcome.CONNECT_FAILED, received, 0, false, micros(start));
+        return result(Outcome.CONNECT_FAILED, received, 0, false, micros(start));
       }
       socket.setSoTimeout(POLL_MILLIS);
       OutputStream out = socket.getOutputStream();
@@ -62,7 +69,7 @@ public final class Exchange {
       } catch (IOException e) {
         if (guard.fired()) {
           // The server stopped reading for the whole hang bound with the connection open.
-          return new Result(Outcome.HANG, received, 0, false, micros(start));
+          return result(Outcome.HANG, received, 0, false, micros(start));
         }
         // The server closed while input was still being written: it refused the input. What it
         // sent before that is still read below.
@@ -90,12 +97,12 @@ public final class Exchange {
             halfClosed = true;
             closeDeadline = now + hangMillis * 1_000_000L;
           } else if (halfClosed && now > closeDeadline) {
-            return new Result(
+            return result(
                 Outcome.HANG, Arrays.copyOf(received, length), answers, timedOut, micros(start));
           }
           continue;
         } catch (IOException e) {
-          return new Result(
+          return result(
               length > 0 ? Outcome.ANSWERED : Outcome.RESET,
               Arrays.copyOf(received, length),
               answers,
@@ -103,7 +110,7 @@ public final class Exchange {
               micros(start));
         }
         if (n < 0) {
-          return new Result(
+          return result(
               length > 0 ? Outcome.ANSWERED : Outcome.CLOSED_SILENTLY,
               Arrays.copyOf(received, length),
               answers,
@@ -126,16 +133,20 @@ public final class Exchange {
           }
         }
       }
-      return new Result(
+      return result(
           Outcome.HANG, Arrays.copyOf(received, length), answers, timedOut, micros(start));
     } catch (IOException e) {
-      return new Result(
+      return result(
           length > 0 ? Outcome.ANSWERED : Outcome.RESET,
           Arrays.copyOf(received, length),
           answers,
           timedOut,
           micros(start));
     }
+  }
+
+  private Result result(Outcome o, byte[] received, int answers, boolean timedOut, long micros) {
+    return new Result(o, received, answers, timedOut, micros, localPort);
   }
 
   private static void halfClose(Socket socket) {

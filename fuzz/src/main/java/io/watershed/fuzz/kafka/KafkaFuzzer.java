@@ -449,22 +449,25 @@ public final class KafkaFuzzer implements DoorFuzzer {
     if (req.acks() == 0) {
       return;
     }
-    for (ProduceResponseData.TopicProduceResponse t : resp.data().responses()) {
-      ProduceRequestData.TopicProduceData sentTopic = find(req, t);
-      if (sentTopic == null) {
-        continue;
+    // A request may name a partition more than once (a splice repeats a topic); each mention gets
+    // its own answer, in order, so answers are matched to mentions by position.
+    Map<String, Deque<ProduceRequestData.PartitionProduceData>> sent = new HashMap<>();
+    for (ProduceRequestData.TopicProduceData d : req.data().topicData()) {
+      String ref = d.name() == null || d.name().isEmpty() ? String.valueOf(d.topicId()) : d.name();
+      for (ProduceRequestData.PartitionProduceData pd : d.partitionData()) {
+        sent.computeIfAbsent(ref + "/" + pd.index(), k -> new ArrayDeque<>()).add(pd);
       }
+    }
+    for (ProduceResponseData.TopicProduceResponse t : resp.data().responses()) {
       boolean byId = t.name() == null || t.name().isEmpty();
-      String topic = byId ? t.topicId().toString() : t.name();
+      String topic = byId ? String.valueOf(t.topicId()) : t.name();
       for (ProduceResponseData.PartitionProduceResponse p : t.partitionResponses()) {
+        Deque<ProduceRequestData.PartitionProduceData> mentions = sent.get(topic + "/" + p.index());
+        ProduceRequestData.PartitionProduceData sentPartition =
+            mentions == null ? null : mentions.poll();
         if (p.errorCode() != 0 || p.baseOffset() < 0) {
           continue;
         }
-        ProduceRequestData.PartitionProduceData sentPartition =
-            sentTopic.partitionData().stream()
-                .filter(x -> x.index() == p.index())
-                .findFirst()
-                .orElse(null);
         if (sentPartition == null || !(sentPartition.records() instanceof MemoryRecords mr)) {
           ledger.finding(
               "Kafka: acknowledged partition "
@@ -495,21 +498,6 @@ public final class KafkaFuzzer implements DoorFuzzer {
         }
       }
     }
-  }
-
-  private static ProduceRequestData.TopicProduceData find(
-      ProduceRequest req, ProduceResponseData.TopicProduceResponse t) {
-    for (ProduceRequestData.TopicProduceData d : req.data().topicData()) {
-      boolean sameName = t.name() != null && !t.name().isEmpty() && t.name().equals(d.name());
-      boolean sameId =
-          t.topicId() != null
-              && t.topicId().equals(d.topicId())
-              && (d.name() == null || d.name().isEmpty());
-      if (sameName || sameId) {
-        return d;
-      }
-    }
-    return null;
   }
 
   /** Remembers what every idempotent batch sent held, so a retry's answer can point at any. */
