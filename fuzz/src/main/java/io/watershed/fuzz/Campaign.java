@@ -270,9 +270,17 @@ public final class Campaign {
     for (Path f : server.logFiles()) {
       logBytesRead.put(f, log.scan(f, logBytesRead.getOrDefault(f, 0L)));
     }
+    Map<String, Long> signatures = log.errorSignatures();
     for (ServerLog.Entry e : log.errors()) {
+      Long times = signatures.get(e.signature());
       finding(
-          where + ": ERROR in the server log (" + e.file().getFileName() + "):\n" + e.excerpt());
+          where
+              + ": ERROR in the server log ("
+              + e.file().getFileName()
+              + (times == null ? "" : ", " + times + " times")
+              + inputsFor(e)
+              + "):\n"
+              + e.excerpt());
     }
     for (ServerLog.Entry e : log.warnings().subList(0, Math.min(3, log.warnings().size()))) {
       out.println("  WARN example (" + e.file().getFileName() + "): " + firstLine(e.excerpt()));
