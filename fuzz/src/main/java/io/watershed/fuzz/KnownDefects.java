@@ -56,9 +56,10 @@ public final class KnownDefects {
                   + " second frame: batchLength 0x7fffffff, CRC recomputed).",
               List.of("newLimit < 0")),
           new Defect(
-              "admin-http-413-out-of-order",
-              "Admin HTTP (port 8080): a pipelined request whose body is over the 1 MiB limit is"
-                  + " answered 413 (empty body) by Netty's HttpObjectAggregator at once, ahead of the"
+              "admin-http-early-refusal-out-of-order",
+              "Admin HTTP (port 8080): a pipelined request that Netty's HTTP codec or"
+                  + " HttpObjectAggregator refuses — 413 (empty body) for a body over the 1 MiB"
+                  + " limit, likewise for heads it cannot read — is answered at once, ahead of the"
                   + " answers to the requests before it on the connection, which HttpRequestHandler"
                   + " still writes in order after it; an HTTP/1.1 client then pairs every later"
                   + " answer with the wrong request (a produce's offsets with another produce)."
@@ -79,7 +80,39 @@ public final class KnownDefects {
                   + " by hand against bin/watershed's JVM options (-Xmx1g): three 156-byte Produce v9"
                   + " requests, each one snappy batch with chunk length 0x1fffffff and its CRC"
                   + " recomputed, sent on three connections; the server exits within a second.",
-              List.of("Terminating due to java.lang.OutOfMemoryError")));
+              List.of("Terminating due to java.lang.OutOfMemoryError")),
+          new Defect(
+              "kafka-metadata-response-null-field",
+              "Kafka door: some malformed Metadata requests get a response that cannot be encoded:"
+                  + " MetadataResponseData$MetadataResponseTopic.write throws NullPointerException"
+                  + " (a field the answered version does not allow null, as MetadataHandler fills it"
+                  + " from the request), logged as ERROR 'cannot encode METADATA response' and"
+                  + " 'unexpected error serving a Kafka request'; the client gets a bare error frame."
+                  + " Reproduce: bin/fuzz replay --door kafka --seed 42 --input 148288 (its fourth"
+                  + " frame, a Metadata v0 request).",
+              List.of("MetadataResponseTopic.write", "cannot encode METADATA response")),
+          new Defect(
+              "kafka-fetch-wait-race",
+              "Kafka door: FetchHandler.Attempt can run on two io threads at once — run() clears"
+                  + " 'queued' before attempt(), so a wake() during an attempt queues a second run —"
+                  + " and the two share the unsynchronised ArrayList 'waitingOn': stopWaiting()"
+                  + " throws ConcurrentModificationException (FetchHandler.java:276) while the other"
+                  + " adds to it, logged as ERROR 'unexpected error serving a Kafka request'; the"
+                  + " fetch fails, and waiters registered by the other run may never be cancelled."
+                  + " Any long-polling consumer whose partition is appended to meanwhile can hit it.",
+              List.of("FetchHandler$Attempt.stopWaiting")),
+          new Defect(
+              "topic-config-whitespace",
+              "Kafka door / core: a topic config value with surrounding whitespace (CreateTopics"
+                  + " with retention.ms='360000 ') passes the metadata validation and is stored, but"
+                  + " LogConfig.fromCompleteMap parses it with Long.parseLong: the partition logs are"
+                  + " not opened ('partition logs did not follow command N (CreateTopic ...)',"
+                  + " ERROR), and describing the topic's configs (CreateTopics' answer,"
+                  + " TopicConfigDescriber) throws NumberFormatException (ERROR 'unexpected error"
+                  + " serving a Kafka request'). The topic exists with no usable partitions.",
+              List.of(
+                  "partition logs did not follow command",
+                  "at io.watershed.log.LogConfig.fromCompleteMap")));
 
   private KnownDefects() {}
 

@@ -112,29 +112,7 @@ public final class AdminFuzzer implements DoorFuzzer {
     HttpConnections.Built b = (HttpConnections.Built) plan.detail();
     List<Http1.Response> answers =
         Http1.responses(result.received(), result.received().length, true, b.methods());
-    int pairable = Math.min(answers.size(), b.requests().size());
-    for (int i = 0; i < b.requests().size(); i++) {
-      if (b.requests().get(i).request().body().length > MAX_BODY) {
-        int refused = -1;
-        for (int j = 0; j < answers.size() && refused < 0; j++) {
-          refused = answers.get(j).status() == 413 ? j : -1;
-        }
-        if (refused >= 0 && refused != i) {
-          ledger.finding(
-              String.format(
-                  "admin: HTTP/1.1 ANSWERS OUT OF ORDER: pipelined request %d of %d (a body of %d"
-                      + " bytes, over the 1 MiB limit) was answered 413 as answer %d, ahead of the"
-                      + " answers to the requests before it",
-                  i + 1,
-                  b.requests().size(),
-                  b.requests().get(i).request().body().length,
-                  refused + 1));
-        }
-        // Answers after a refusal are not tied to requests with certainty.
-        pairable = refused == i ? Math.min(pairable, i) : 0;
-        break;
-      }
-    }
+    int pairable = pairable(b, answers, ledger);
     for (int i = 0; i < pairable; i++) {
       HttpConnections.Sent s = b.requests().get(i);
       if (!s.framed()) {
@@ -165,6 +143,50 @@ public final class AdminFuzzer implements DoorFuzzer {
         appended(req, a, origin, ledger);
       }
     }
+  }
+
+  /**
+   * How many leading answers belong, in order, to the leading requests. The admin API's own errors
+   * carry a JSON body; an error without a body comes from Netty's HTTP codec or aggregator (413 for
+   * a body over 1 MiB, 400 for a head it cannot read), which answers at once. That answer is due at
+   * the position of the first request whose framing broke or whose body is too large: anywhere else
+   * it overtook the answers to requests before it, and no later answer can be paired.
+   */
+  private static int pairable(
+      HttpConnections.Built b, List<Http1.Response> answers, Ledger ledger) {
+    int refusedRequest = -1;
+    for (int i = 0; i < b.requests().size() && refusedRequest < 0; i++) {
+      HttpConnections.Sent s = b.requests().get(i);
+      refusedRequest = !s.framed() || s.request().body().length > MAX_BODY ? i : -1;
+    }
+    int bare = -1;
+    for (int j = 0; j < answers.size() && bare < 0; j++) {
+      bare = answers.get(j).status() >= 400 && answers.get(j).body().length == 0 ? j : -1;
+    }
+    int limit = Math.min(answers.size(), b.requests().size());
+    if (refusedRequest >= 0) {
+      limit = Math.min(limit, refusedRequest);
+    }
+    if (bare < 0) {
+      return limit;
+    }
+    if (bare != refusedRequest && bare < limit) {
+      ledger.finding(
+          String.format(
+              "admin: HTTP/1.1 ANSWERS OUT OF ORDER: a bare %d (no body) came as answer %d of %d,"
+                  + " ahead of answers still due to earlier requests (first refusable request: %s)",
+              answers.get(bare).status(),
+              bare + 1,
+              b.requests().size(),
+              refusedRequest < 0
+                  ? "none"
+                  : (refusedRequest + 1)
+                      + ", body of "
+                      + b.requests().get(refusedRequest).request().body().length
+                      + " bytes"));
+      return 0;
+    }
+    return Math.min(limit, bare);
   }
 
   private static String decode(String segment) {
