@@ -124,6 +124,7 @@ public final class Campaign {
   private final PrintStream out;
   private final List<String> findings = new ArrayList<>();
   private final List<String> known = new ArrayList<>();
+  private final java.util.Set<String> knownSeen = new java.util.HashSet<>();
   private final ReentrantReadWriteLock serverLock = new ReentrantReadWriteLock();
   private final Map<Path, Long> logBytesRead = new HashMap<>();
   private ServerProcess server;
@@ -201,6 +202,7 @@ public final class Campaign {
     crashesInPhase = 0;
     long findingsBefore = ledger.findingCount();
     canaries.write(server, "phase " + phase);
+    Map<String, String> topicsBefore = ReadBack.topicIds(server.kafkaBootstrap());
     PhaseStats stats = new PhaseStats();
     long[] maxRss = {0};
     int[] maxThreads = {0};
@@ -257,7 +259,12 @@ public final class Campaign {
     for (String p : canaryProblems) {
       finding(where + ": " + p);
     }
-    ReadBack.Result acked = ReadBack.check(server.kafkaBootstrap(), ledger);
+    ReadBack.Result acked = ReadBack.check(server.kafkaBootstrap(), ledger, topicsBefore);
+    if (!acked.goneTopics().isEmpty()) {
+      out.println(
+          "  topics deleted during the phase (their acknowledged records excused): "
+              + acked.goneTopics());
+    }
     for (String p : acked.problems()) {
       finding(where + ": " + p);
     }
@@ -480,7 +487,9 @@ public final class Campaign {
     KnownDefects.Defect d = KnownDefects.match(summary);
     if (d != null) {
       known.add("[known: " + d.name() + "] " + what);
-      out.println("  known defect " + d.name() + ": " + firstLine(what));
+      if (knownSeen.add(d.name())) {
+        out.println("  known defect " + d.name() + " (reported once): " + firstLine(what));
+      }
     } else {
       findings.add(what);
       out.println("  FINDING: " + what);

@@ -112,7 +112,18 @@ public final class KnownDefects {
                   + " serving a Kafka request'). The topic exists with no usable partitions.",
               List.of(
                   "partition logs did not follow command",
-                  "at io.watershed.log.LogConfig.fromCompleteMap")));
+                  "at io.watershed.log.LogConfig.fromCompleteMap")),
+          new Defect(
+              "eventstore-persistent-subscription-nul-stream",
+              "Event store: creating a persistent subscription group on a stream whose name holds"
+                  + " a NUL character succeeds (PersistentSubscriptions/Create) and the group is"
+                  + " written to the definitions; at the next start PersistentSubscriptions.load"
+                  + " throws InvalidEventException for it ('the stream name contains a NUL"
+                  + " character') and stops: that group and every group defined after it are gone"
+                  + " (ERROR 'The persistent subscription definitions cannot be read'). Reproduced"
+                  + " with the KurrentDB client: groups on 'orders', 'bad<NUL>stream' and"
+                  + " 'shipping'; after a restart only the one on 'orders' is listed.",
+              List.of("The persistent subscription definitions cannot be read")));
 
   private KnownDefects() {}
 

@@ -30,9 +30,13 @@ final class DoorFuzzing {
         List.of(FuzzMain.fuzzer(door, Mix.ALL), FuzzMain.fuzzer(door, Mix.WRITES));
     Campaign.Report report =
         new Campaign(settings, fuzzers, new PrintStream(System.out, true)).run();
+    java.util.Map<String, Long> known = new java.util.TreeMap<>();
     for (String k : report.known()) {
-      System.out.println("known defect still present: " + k.lines().findFirst().orElse(k));
+      known.merge(k.substring(k.indexOf(": ") + 2, k.indexOf(']')), 1L, Long::sum);
     }
+    known.forEach(
+        (name, n) ->
+            System.out.println("known defect still present: " + name + " (" + n + " findings)"));
     return report;
   }
 

@@ -27,7 +27,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class ReadBack {
   /** What the check found. */
   public record Result(
-      long checked, long excused, long lost, long mismatched, List<String> problems) {
+      long checked,
+      long excused,
+      long lost,
+      long mismatched,
+      List<String> problems,
+      java.util.Set<String> goneTopics) {
     public boolean ok() {
       return lost == 0 && mismatched == 0 && problems.isEmpty();
     }
@@ -38,24 +43,43 @@ public final class ReadBack {
 
   private ReadBack() {}
 
-  public static Result check(String bootstrap, Ledger ledger) throws Exception {
+  /**
+   * @param before the topics (id to name) when the phase began: a topic that is gone, or whose name
+   *     now has another id, was deleted during the phase — by a fuzzed request whose answer may
+   *     never have come back — and its records are excused, the topic listed in {@code goneTopics}
+   */
+  public static Result check(String bootstrap, Ledger ledger, Map<String, String> before)
+      throws Exception {
     List<Ledger.Expected> all = ledger.expected();
     if (all.isEmpty()) {
-      return new Result(0, 0, 0, 0, List.of());
+      return new Result(0, 0, 0, 0, List.of(), java.util.Set.of());
     }
     Map<String, String> idToName = topicIds(bootstrap);
+    Map<String, String> nameToId = new HashMap<>();
+    idToName.forEach((id, n) -> nameToId.put(n, id));
+    Map<String, String> nameToIdBefore = new HashMap<>();
+    before.forEach((id, n) -> nameToIdBefore.put(n, id));
+    java.util.Set<String> gone = new java.util.TreeSet<>();
     Map<TopicPartition, List<Ledger.Expected>> byPartition = new HashMap<>();
     long excused = 0;
     for (Ledger.Expected e : all) {
       String name = e.byId() ? idToName.get(e.topic()) : e.topic();
-      if (ledger.excused(e.topic()) || (name != null && ledger.excused(name))) {
+      if (ledger.excused(e.topic())
+          || (name != null && ledger.excused(name))
+          || (e.byId() && before.containsKey(e.topic()) && ledger.excused(before.get(e.topic())))) {
         excused += e.digests().length;
         continue;
       }
-      if (name == null) {
-        // A topic id the server acknowledged that no topic has any more, with no acknowledged
-        // deletion: the records are gone.
-        name = "<id " + e.topic() + ">";
+      boolean deleted =
+          e.byId()
+              ? name == null
+              : !nameToId.containsKey(name)
+                  || (nameToIdBefore.containsKey(name)
+                      && !nameToIdBefore.get(name).equals(nameToId.get(name)));
+      if (deleted) {
+        gone.add(e.byId() ? before.getOrDefault(e.topic(), "?") + " (id " + e.topic() + ")" : name);
+        excused += e.digests().length;
+        continue;
       }
       byPartition
           .computeIfAbsent(new TopicPartition(name, e.partition()), k -> new ArrayList<>())
@@ -84,14 +108,10 @@ public final class ReadBack {
         }
         TreeMap<Long, ConsumerRecord<byte[], byte[]>> read = new TreeMap<>();
         String error = null;
-        if (tp.topic().startsWith("<id ")) {
-          error = "topic no longer exists";
-        } else {
-          try {
-            read = readRange(consumer, tp, min, max);
-          } catch (RuntimeException ex) {
-            error = ex.toString();
-          }
+        try {
+          read = readRange(consumer, tp, min, max);
+        } catch (RuntimeException ex) {
+          error = ex.toString();
         }
         for (Ledger.Expected e : batches) {
           checked += e.digests().length;
@@ -129,7 +149,8 @@ public final class ReadBack {
         }
       }
     }
-    return new Result(checked, excused, lost, mismatched, List.copyOf(problems));
+    return new Result(
+        checked, excused, lost, mismatched, List.copyOf(problems), java.util.Set.copyOf(gone));
   }
 
   private static TreeMap<Long, ConsumerRecord<byte[], byte[]>> readRange(
@@ -151,7 +172,8 @@ public final class ReadBack {
     return out;
   }
 
-  private static Map<String, String> topicIds(String bootstrap) throws Exception {
+  /** Every topic's id (as kafka-clients prints it) and name, internal ones included. */
+  public static Map<String, String> topicIds(String bootstrap) throws Exception {
     Map<String, String> out = new HashMap<>();
     try (Admin admin =
         Admin.create(
