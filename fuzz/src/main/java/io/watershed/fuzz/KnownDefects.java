@@ -56,15 +56,20 @@ public final class KnownDefects {
                   + " second frame: batchLength 0x7fffffff, CRC recomputed).",
               List.of("newLimit < 0")),
           new Defect(
-              "admin-http-early-refusal-out-of-order",
-              "Admin HTTP (port 8080): a pipelined request that Netty's HTTP codec or"
-                  + " HttpObjectAggregator refuses — 413 (empty body) for a body over the 1 MiB"
-                  + " limit, likewise for heads it cannot read — is answered at once, ahead of the"
-                  + " answers to the requests before it on the connection, which HttpRequestHandler"
-                  + " still writes in order after it; an HTTP/1.1 client then pairs every later"
-                  + " answer with the wrong request (a produce's offsets with another produce)."
-                  + " Reproduce: bin/fuzz replay --door admin --seed 20261207 --input 983 (five"
-                  + " pipelined produces, the third 1.1 MB: answers 413, 400, 200, 200, 200).",
+              "admin-http-answers-out-of-order",
+              "Admin HTTP (port 8080): answers to pipelined requests are written out of order."
+                  + " (a) A request that Netty's codec or HttpObjectAggregator refuses — 413 with an"
+                  + " empty body for a body over 1 MiB, a bare 400 for some heads — is answered at"
+                  + " once, ahead of the answers still due to the requests before it. (b)"
+                  + " HttpRequestHandler orders its calls to write(), not the writes: an answer"
+                  + " completed on the blocking pool is written with ctx.writeAndFlush from that"
+                  + " thread (queued to the event loop), while the next one, already complete when"
+                  + " channelRead0 chains it, is written on the event loop at once and overtakes it."
+                  + " An HTTP/1.1 client then pairs answers with the wrong requests (one produce's"
+                  + " offsets with another's). Reproduce (a): bin/fuzz replay --door admin --seed"
+                  + " 20261207 --input 983 (answers 413, 400, 200, 200, 200 where 400, 200, 413,"
+                  + " 200, 200 was due); (b): send a valid produce and one with \"encoding\": -1"
+                  + " pipelined on one connection, 480 times from 8 threads: one came back 400, 200.",
               List.of("HTTP/1.1 ANSWERS OUT OF ORDER")),
           new Defect(
               "kafka-snappy-chunk-allocation-crash",
