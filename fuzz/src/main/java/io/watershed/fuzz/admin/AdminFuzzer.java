@@ -112,7 +112,7 @@ public final class AdminFuzzer implements DoorFuzzer {
     HttpConnections.Built b = (HttpConnections.Built) plan.detail();
     List<Http1.Response> answers =
         Http1.responses(result.received(), result.received().length, true, b.methods());
-    int pairable = pairable(b, answers, ledger);
+    int pairable = HttpConnections.pairable(b, answers, MAX_BODY, "admin", ledger);
     int writes = 0;
     for (int i = 0; i < b.requests().size(); i++) {
       Http1.Request req = b.requests().get(i).request();
@@ -194,50 +194,6 @@ public final class AdminFuzzer implements DoorFuzzer {
       return "append";
     }
     return "other";
-  }
-
-  /**
-   * How many leading answers belong, in order, to the leading requests. The admin API's own errors
-   * carry a JSON body; an error without a body comes from Netty's HTTP codec or aggregator (413 for
-   * a body over 1 MiB, 400 for a head it cannot read), which answers at once. That answer is due at
-   * the position of the first request whose framing broke or whose body is too large: anywhere else
-   * it overtook the answers to requests before it, and no later answer can be paired.
-   */
-  private static int pairable(
-      HttpConnections.Built b, List<Http1.Response> answers, Ledger ledger) {
-    int refusedRequest = -1;
-    for (int i = 0; i < b.requests().size() && refusedRequest < 0; i++) {
-      HttpConnections.Sent s = b.requests().get(i);
-      refusedRequest = !s.framed() || s.request().body().length > MAX_BODY ? i : -1;
-    }
-    int bare = -1;
-    for (int j = 0; j < answers.size() && bare < 0; j++) {
-      bare = answers.get(j).status() >= 400 && answers.get(j).body().length == 0 ? j : -1;
-    }
-    int limit = Math.min(answers.size(), b.requests().size());
-    if (refusedRequest >= 0) {
-      limit = Math.min(limit, refusedRequest);
-    }
-    if (bare < 0) {
-      return limit;
-    }
-    if (bare != refusedRequest && bare < limit) {
-      ledger.finding(
-          String.format(
-              "admin: HTTP/1.1 ANSWERS OUT OF ORDER: a bare %d (no body) came as answer %d of %d,"
-                  + " ahead of answers still due to earlier requests (first refusable request: %s)",
-              answers.get(bare).status(),
-              bare + 1,
-              b.requests().size(),
-              refusedRequest < 0
-                  ? "none"
-                  : (refusedRequest + 1)
-                      + ", body of "
-                      + b.requests().get(refusedRequest).request().body().length
-                      + " bytes"));
-      return 0;
-    }
-    return Math.min(limit, bare);
   }
 
   private static String decode(String segment) {

@@ -2,6 +2,7 @@ package io.watershed.fuzz.http;
 
 import io.watershed.fuzz.mutate.ByteMutations;
 import io.watershed.fuzz.mutate.HeaderMutations;
+import io.watershed.fuzz.oracle.Ledger;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -279,5 +280,50 @@ public final class HttpConnections {
       return java.util.Arrays.copyOf(bytes, r.nextInt(bytes.length + 1));
     }
     return ByteMutations.mutate(bytes, 1 + r.nextInt(3), r, seeds);
+  }
+
+  /**
+   * How many leading answers belong, in order, to the leading requests. The doors' own errors carry
+   * a JSON body; an error without a body comes from Netty's HTTP codec or aggregator (413 for a
+   * body over 1 MiB, 400 for a head it cannot read), which answers at once. That answer is due at
+   * the position of the first request whose framing broke or whose body is too large: anywhere else
+   * it overtook the answers to requests before it, and no later answer can be paired.
+   */
+  public static int pairable(
+      Built b, List<Http1.Response> answers, int maxBody, String door, Ledger ledger) {
+    int refusedRequest = -1;
+    for (int i = 0; i < b.requests().size() && refusedRequest < 0; i++) {
+      Sent s = b.requests().get(i);
+      refusedRequest = !s.framed() || s.request().body().length > maxBody ? i : -1;
+    }
+    int bare = -1;
+    for (int j = 0; j < answers.size() && bare < 0; j++) {
+      bare = answers.get(j).status() >= 400 && answers.get(j).body().length == 0 ? j : -1;
+    }
+    int limit = Math.min(answers.size(), b.requests().size());
+    if (refusedRequest >= 0) {
+      limit = Math.min(limit, refusedRequest);
+    }
+    if (bare < 0) {
+      return limit;
+    }
+    if (bare != refusedRequest && bare < limit) {
+      ledger.finding(
+          String.format(
+              door
+                  + ": HTTP/1.1 ANSWERS OUT OF ORDER: a bare %d (no body) came as answer %d of %d,"
+                  + " ahead of answers still due to earlier requests (first refusable request: %s)",
+              answers.get(bare).status(),
+              bare + 1,
+              b.requests().size(),
+              refusedRequest < 0
+                  ? "none"
+                  : (refusedRequest + 1)
+                      + ", body of "
+                      + b.requests().get(refusedRequest).request().body().length
+                      + " bytes"));
+      return 0;
+    }
+    return Math.min(limit, bare);
   }
 }

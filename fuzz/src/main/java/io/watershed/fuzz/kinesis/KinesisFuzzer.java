@@ -40,6 +40,9 @@ import java.util.SplittableRandom;
 public final class KinesisFuzzer implements DoorFuzzer {
   static final String TARGET_PREFIX = "Kinesis_20131202.";
 
+  /** The door's limit on request bodies (kinesis.max.request.bytes), refused with 413 above. */
+  private static final int MAX_BODY = 8 << 20;
+
   private final List<Http1.Request> requests = new ArrayList<>();
   private final List<Http1.Request> puts = new ArrayList<>();
   private final List<H2Request> streams = new ArrayList<>();
@@ -169,10 +172,16 @@ public final class KinesisFuzzer implements DoorFuzzer {
       List<Http1.Response> answers =
           Http1.responses(result.received(), result.received().length, true, s.http1().methods());
       List<HttpConnections.Sent> sent = s.http1().requests();
-      // Answers come in request order; pairing stops at the first request whose framing broke.
-      for (int i = 0; i < Math.min(sent.size(), answers.size()); i++) {
+      int pairable = HttpConnections.pairable(s.http1(), answers, MAX_BODY, "kinesis", ledger);
+      long puts =
+          sent.stream()
+              .map(x -> operation(x.request().header("x-amz-target")))
+              .filter(op -> op.equals("PutRecord") || op.equals("PutRecords"))
+              .count();
+      for (int i = 0; i < pairable; i++) {
         HttpConnections.Sent req = sent.get(i);
-        if (!req.framed()) {
+        if (!req.framed() || puts > 1) {
+          // Two puts' answers cannot be told apart should they come out of order.
           break;
         }
         Http1.Response a = answers.get(i);
