@@ -285,9 +285,9 @@ public final class HttpConnections {
   /**
    * How many leading answers belong, in order, to the leading requests. The doors' own errors carry
    * a JSON body; an error without a body comes from Netty's HTTP codec or aggregator (413 for a
-   * body over 1 MiB, 400 for a head it cannot read), which answers at once. That answer is due at
-   * the position of the first request whose framing broke or whose body is too large: anywhere else
-   * it overtook the answers to requests before it, and no later answer can be paired.
+   * body over the limit, 400 for a head it cannot read), which answers at once. Pairing stops at
+   * such an answer; a bare 413 in the place of a request of a sane size overtook the answers to the
+   * requests before it (a finding), and then no answer is paired.
    */
   public static int pairable(
       Built b, List<Http1.Response> answers, int maxBody, String door, Ledger ledger) {
@@ -307,7 +307,15 @@ public final class HttpConnections {
     if (bare < 0) {
       return limit;
     }
-    if (bare != refusedRequest && bare < limit) {
+    // A bare 413 answers a body over the limit (or an impossible length); any other bare refusal
+    // may answer a head the codec could not read, which the framing check may have passed.
+    Sent atBare = bare < b.requests().size() ? b.requests().get(bare) : null;
+    boolean tooLargeElsewhere =
+        answers.get(bare).status() == 413
+            && atBare != null
+            && atBare.framed()
+            && atBare.request().body().length <= maxBody;
+    if (bare != refusedRequest && bare < limit && tooLargeElsewhere) {
       ledger.finding(
           String.format(
               door
