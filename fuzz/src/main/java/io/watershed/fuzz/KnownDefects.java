@@ -142,6 +142,16 @@ public final class KnownDefects {
                   + " run, so direct memory leaks at about a hundred times that rate.",
               List.of("HttpConversionUtil.toFullHttpRequest")),
           new Defect(
+              "eventstore-grpc-logs-per-bad-request",
+              "Event store: grpc-java logs through java.util.logging, past logback, at SEVERE with a"
+                  + " stack trace for every request message that is no valid protobuf ('SEVERE:"
+                  + " Exception while executing runnable ...MessagesAvailable' /"
+                  + " 'StatusRuntimeException: INTERNAL: Invalid protobuf byte sequence': 9,350 in"
+                  + " 100,000 inputs), and at INFO with a stack trace for every connection with an"
+                  + " HTTP/2 protocol error ('Transport failed': 29,685): 263 MB of log in one phase"
+                  + " of the long run. A client can fill the disk with log.",
+              List.of("SEVERE: Exception while executing runnable")),
+          new Defect(
               "stop-budget-with-many-partitions",
               "Server: a clean stop has a fixed budget of 5 s; with ~10,000 partitions (fuzzed"
                   + " CreateTopics and CreatePartitions made 'fuzz-ordazs' with 8,195 partitions and"

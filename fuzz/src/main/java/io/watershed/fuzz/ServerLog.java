@@ -17,8 +17,16 @@ import java.util.regex.Pattern;
 public final class ServerLog {
   private static final Pattern LINE =
       Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (ERROR|WARN |INFO |DEBUG|TRACE) (.*)$");
+
+  /**
+   * What libraries that log through java.util.logging (grpc-java's shaded Netty) write: a date
+   * line, then the level and the message.
+   */
+  private static final Pattern JUL = Pattern.compile("^(SEVERE|WARNING): (.*)$");
+
   private static final int EXCERPT_LINES = 12;
   private static final int MAX_KEPT = 50;
+  private static final int WINDOW = 8 << 20;
 
   /** One ERROR line with the lines after it that belong to it, and the file it was in. */
   public record Entry(Path file, String line, String excerpt, String signature) {}
@@ -37,48 +45,60 @@ public final class ServerLog {
     if (!Files.exists(file)) {
       return from;
     }
-    byte[] bytes;
+    long position = from;
     try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
       long size = ch.size();
-      if (size <= from) {
-        return from;
+      // Window by window, so that a log of any size is read in bounded memory (a door that logs a
+      // stack trace per damaged connection writes hundreds of megabytes per phase).
+      java.nio.ByteBuffer window = java.nio.ByteBuffer.allocate(WINDOW);
+      while (position < size) {
+        window.clear();
+        ch.read(window, position);
+        int length = window.position();
+        int lastNewline = length - 1;
+        while (lastNewline >= 0 && window.get(lastNewline) != '\n') {
+          lastNewline--;
+        }
+        if (lastNewline < 0) {
+          if (length < WINDOW) {
+            break;
+          }
+          position += length;
+          continue;
+        }
+        String text = new String(window.array(), 0, lastNewline + 1, StandardCharsets.UTF_8);
+        lines(file, text.split("\n"));
+        position += lastNewline + 1;
       }
-      java.nio.ByteBuffer b =
-          java.nio.ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, size - from));
-      ch.read(b, from);
-      bytes = java.util.Arrays.copyOf(b.array(), b.position());
     }
-    int lastNewline = bytes.length - 1;
-    while (lastNewline >= 0 && bytes[lastNewline] != '\n') {
-      lastNewline--;
-    }
-    if (lastNewline < 0) {
-      return from;
-    }
-    String text = new String(bytes, 0, lastNewline + 1, StandardCharsets.UTF_8);
-    List<String> lines = List.of(text.split("\n"));
-    for (int i = 0; i < lines.size(); i++) {
-      Matcher m = LINE.matcher(lines.get(i));
+    return position;
+  }
+
+  private void lines(Path file, String[] lines) {
+    for (int i = 0; i < lines.length; i++) {
+      Matcher m = LINE.matcher(lines[i]);
       if (!m.matches()) {
-        continue;
+        m = JUL.matcher(lines[i]);
+        if (!m.matches()) {
+          continue;
+        }
       }
-      boolean error = m.group(1).equals("ERROR");
+      boolean error = m.group(1).equals("ERROR") || m.group(1).equals("SEVERE");
       boolean warn = m.group(1).startsWith("WARN");
       if (!error && !warn) {
         continue;
       }
-      StringBuilder excerpt = new StringBuilder(lines.get(i));
-      for (int j = i + 1; j < Math.min(lines.size(), i + 1 + EXCERPT_LINES); j++) {
-        if (LINE.matcher(lines.get(j)).matches()) {
+      StringBuilder excerpt = new StringBuilder(lines[i]);
+      for (int j = i + 1; j < Math.min(lines.length, i + 1 + EXCERPT_LINES); j++) {
+        if (LINE.matcher(lines[j]).matches()) {
           break;
         }
-        excerpt.append('\n').append(lines.get(j));
+        excerpt.append('\n').append(lines[j]);
       }
       // The line after an ERROR is its exception when it has one: part of what the error is.
       String next =
-          i + 1 < lines.size() && !LINE.matcher(lines.get(i + 1)).matches() ? lines.get(i + 1) : "";
-      Entry e =
-          new Entry(file, lines.get(i), excerpt.toString(), signature(m.group(2) + " " + next));
+          i + 1 < lines.length && !LINE.matcher(lines[i + 1]).matches() ? lines[i + 1] : "";
+      Entry e = new Entry(file, lines[i], excerpt.toString(), signature(m.group(2) + " " + next));
       if (error) {
         errorCount++;
         Long seen = errorSignatures.merge(e.signature(), 1L, Long::sum);
@@ -92,7 +112,6 @@ public final class ServerLog {
         }
       }
     }
-    return from + lastNewline + 1;
   }
 
   /**
