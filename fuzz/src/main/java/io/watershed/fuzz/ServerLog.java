@@ -115,11 +115,14 @@ public final class ServerLog {
   }
 
   /**
-   * What an ERROR line says without what varies between occurrences (connection addresses,
-   * numbers), so that one defect logged many times is one entry.
+   * What an ERROR line says without what varies between occurrences (connection addresses, object
+   * hashes, numbers), so that one defect logged many times is one entry.
    */
   static String signature(String message) {
-    return message.replaceAll("/[0-9.]+:\\d+", "/ADDR").replaceAll("\\d+", "N");
+    return message
+        .replaceAll("/[0-9.]+:\\d+", "/ADDR")
+        .replaceAll("@[0-9a-f]+", "@HASH")
+        .replaceAll("\\d+", "N");
   }
 
   /** How often each distinct ERROR (by {@link #signature}) was logged. */
