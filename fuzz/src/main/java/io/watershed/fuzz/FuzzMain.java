@@ -28,10 +28,10 @@ public final class FuzzMain {
                       [--phase-inputs N] [--workers N] [--kill-every K] [--work-dir DIR]
                       [--answer-wait-ms MS] [--hang-ms MS] [--rss-limit-mib MIB] [--thread-limit N]
                       [--writes-only]
-             bin/fuzz replay --door D --seed S --input I [--to J]
+             bin/fuzz replay --door D --seed S --input I [--to J] [--writes-only]
                  send input I (printed in hex), or inputs I..J one at a time (the first to log each
                  distinct ERROR, and those that hung or crashed the server, are printed), to a
-                 fresh server
+                 fresh server (--writes-only for inputs of a writes-only phase: every third)
              bin/fuzz record [DIR]                              re-record the corpus
 
       Defaults: --door all --inputs 1000000 --seed 42 --phase-inputs 100000 --workers 8
