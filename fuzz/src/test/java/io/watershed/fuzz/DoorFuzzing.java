@@ -40,7 +40,12 @@ final class DoorFuzzing {
     return report;
   }
 
-  /** The assertions every door's pass makes. */
+  /**
+   * The assertions every door's pass makes. A crash, a hang, a bad stored batch and a lost or
+   * changed acknowledged write are findings, so the first assertion fails on each unless it is a
+   * known defect (as a crash of the snappy chunk allocation is); the rest check that the pass
+   * exercised the door.
+   */
   static void assertHeld(Campaign.Report report) {
     assertThat(report.findings())
         .as(
@@ -50,7 +55,6 @@ final class DoorFuzzing {
     assertThat(report.inputs()).isEqualTo(INPUTS);
     for (Campaign.PhaseReport p : report.phases()) {
       String line = p.line(report.door());
-      assertThat(p.crashes()).as(line).isZero();
       assertThat(p.hangs()).as(line).isZero();
       assertThat(p.canariesIntact()).as(line).isTrue();
       assertThat(p.storedProblems()).as(line).isZero();
