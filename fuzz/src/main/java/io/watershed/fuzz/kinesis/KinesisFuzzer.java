@@ -19,7 +19,6 @@ import io.watershed.fuzz.mutate.TreeMutations;
 import io.watershed.fuzz.oracle.DigestKind;
 import io.watershed.fuzz.oracle.Ledger;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -353,9 +352,5 @@ public final class KinesisFuzzer implements DoorFuzzer {
     } catch (IOException | RuntimeException e) {
       return null;
     }
-  }
-
-  static String text(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
   }
 }
