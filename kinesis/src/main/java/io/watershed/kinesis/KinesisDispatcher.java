@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpContentException;
 import io.watershed.core.topic.TopicStore;
 import io.watershed.log.LogClosedException;
 import io.watershed.log.LogDamagedException;
@@ -390,9 +391,14 @@ public final class KinesisDispatcher {
 
   /**
    * The 400 answered to a request that is not valid HTTP (a header with a control character, a bad
-   * chunk size …); the connection closes after it.
+   * chunk size …), or the 413 to one whose body is over the limit; the connection closes after it.
    */
   static FullHttpResponse malformedHttp(Throwable cause) {
+    if (cause instanceof TooLongHttpContentException) {
+      return error(
+          BodyEncoding.JSON,
+          new KinesisException("SerializationException", 413, cause.getMessage()));
+    }
     String detail = cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage();
     if (detail.length() > 200) {
       detail = detail.substring(0, 200) + "…";

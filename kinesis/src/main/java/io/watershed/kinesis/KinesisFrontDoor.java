@@ -172,7 +172,7 @@ public final class KinesisFrontDoor implements AutoCloseable {
           protected void initChannel(Http2StreamChannel ch) {
             ch.pipeline()
                 .addLast(new Http2StreamFrameToHttpObjectCodec(true))
-                .addLast(new ObservedAggregator(maxBytes, dispatcher, observer))
+                .addLast(new ObservedAggregator(maxBytes))
                 .addLast(new KinesisHttpHandler(dispatcher, true, observer));
           }
         };
@@ -345,7 +345,7 @@ public final class KinesisFrontDoor implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, HttpMessage msg) {
       ChannelPipeline p = ctx.pipeline();
       p.addAfter(ctx.name(), null, new KinesisHttpHandler(dispatcher, false, observer));
-      p.replace(this, null, new ObservedAggregator(maxBytes, dispatcher, observer));
+      p.replace(this, null, new ObservedAggregator(maxBytes));
       ctx.fireChannelRead(msg);
     }
   }

@@ -78,6 +78,51 @@ class MalformedRequestTest {
   }
 
   @Test
+  void aBodyOverTheLimitIsAnsweredAfterTheRequestsPipelinedBeforeIt() throws Exception {
+    try (KinesisTestServer server = new KinesisTestServer(dir)) {
+      assertThat(
+              post(
+                      server.endpoint(),
+                      "Kinesis_20131202.CreateStream",
+                      "application/x-amz-json-1.1",
+                      "{\"StreamName\":\"piped\",\"ShardCount\":1}".getBytes())
+                  .statusCode())
+          .isEqualTo(200);
+      String put = "{\"StreamName\":\"piped\",\"PartitionKey\":\"k\",\"Data\":\"AAAA\"}";
+      String head =
+          "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-amz-json-1.1\r\n"
+              + "X-Amz-Target: Kinesis_20131202.PutRecord\r\n";
+      // A write whose answer waits for an fsync, then one whose Content-Length is over the limit:
+      // the 413 must not overtake the write's answer (a client would pair them the other way).
+      for (int i = 0; i < 20; i++) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.door().port())) {
+          socket.setSoTimeout(10_000);
+          String requests =
+              head
+                  + "Content-Length: "
+                  + put.length()
+                  + "\r\n\r\n"
+                  + put
+                  + head
+                  + "Content-Length: 100000000\r\n\r\n";
+          socket
+              .getOutputStream()
+              .write(requests.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+          String answers =
+              new String(
+                  socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+          assertThat(answers).startsWith("HTTP/1.1 200 ");
+          int second = answers.indexOf("HTTP/1.1", 1);
+          assertThat(second).isPositive();
+          assertThat(answers.substring(second)).startsWith("HTTP/1.1 413 ");
+          assertThat(answers.substring(0, second)).contains("SequenceNumber");
+        }
+      }
+    }
+  }
+
+  @Test
   void aRequestThatIsNotValidHttpGets400AndTheConnectionCloses() throws Exception {
     try (KinesisTestServer server = new KinesisTestServer(dir);
         java.net.Socket socket = new java.net.Socket("127.0.0.1", server.door().port())) {

@@ -37,7 +37,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   private final Router router;
   private final RequestObserver observer;
 
-  /** Completes when the previous response on this connection has been handed to Netty. */
+  /**
+   * Completes when the previous response on this connection has been handed to Netty. Every write
+   * runs on the connection's event loop: a write from another thread is queued to the loop, and a
+   * later answer written on the loop directly would overtake it.
+   */
   private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
 
   /**
@@ -90,7 +94,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     previous =
         previous.thenCompose(
             ignored ->
-                answer.handle(
+                answer.handleAsync(
                     (response, error) -> {
                       if (error == null && response == null) {
                         error = new NullPointerException("handler returned no response");
@@ -100,7 +104,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                       observer.completed(
                           route[0], System.nanoTime() - started, out.status().code() >= 400);
                       return null;
-                    }));
+                    },
+                    ctx.executor()));
   }
 
   /**
@@ -136,7 +141,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   private CompletableFuture<Void> answerInOrder(
       ChannelHandlerContext ctx, Response response, boolean head, boolean close) {
     closing |= close;
-    previous = previous.thenRun(() -> write(ctx, response, head, close));
+    previous = previous.thenRunAsync(() -> write(ctx, response, head, close), ctx.executor());
     return previous;
   }
 

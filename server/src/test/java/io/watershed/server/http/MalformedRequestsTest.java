@@ -29,6 +29,7 @@ class MalformedRequestsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private HttpService http;
+  private final CompletableFuture<Response> slow = new CompletableFuture<>();
   private final AtomicInteger protocolErrors = new AtomicInteger();
   private final AtomicInteger failedRequests = new AtomicInteger();
 
@@ -52,7 +53,23 @@ class MalformedRequestsTest {
     http.routes()
         .get("/health", r -> answer(Map.of("status", "UP")))
         .get("/api/v1/topics/{topic}", r -> answer(Map.of("topic", r.pathParam("topic"))))
-        .post("/api/v1/topics", r -> answer(Map.of("bytes", r.body().length)));
+        .post("/api/v1/topics", r -> answer(Map.of("bytes", r.body().length)))
+        .get("/slow", r -> slow)
+        .get(
+            "/releases-slow",
+            r -> {
+              // The first answer completes on another thread, whose write is queued to the event
+              // loop, before this (already complete) answer is chained on the loop.
+              Thread t =
+                  new Thread(() -> slow.complete(Response.json(HttpResponseStatus.OK, "slow")));
+              t.start();
+              try {
+                t.join();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return answer("fast");
+            });
     http.start();
   }
 
@@ -314,6 +331,15 @@ class MalformedRequestsTest {
       assertThat(c.read().body()).contains("first");
       assertThat(c.read().status()).isEqualTo(400);
       assertThat(c.read().body()).contains("last");
+    }
+  }
+
+  @Test
+  void anAnswerCompletedOffTheEventLoopIsNotOvertakenByTheNext() throws Exception {
+    try (Connection c = new Connection()) {
+      c.send(get("/slow") + get("/releases-slow"));
+      assertThat(c.read().body()).contains("slow").doesNotContain("fast");
+      assertThat(c.read().body()).contains("fast");
     }
   }
 }
