@@ -88,6 +88,13 @@ public interface EventStore extends AutoCloseable {
   long lastRevision(String stream);
 
   /**
+   * Refuses a stream name no stream can have (empty, too long, with a NUL character).
+   *
+   * @throws InvalidEventException saying what is wrong with it
+   */
+  void checkStreamName(String stream);
+
+  /**
    * Registers a callback run (on the store's thread; it must not block) each time {@link
    * #endPosition()} advances, so subscriptions can read what is new. It is given the streams whose
    * last revision moved (projection and {@code $$} streams included; possibly none), so that a

@@ -775,6 +775,11 @@ public final class IndexedEventStore implements EventStore {
     }
   }
 
+  @Override
+  public void checkStreamName(String stream) {
+    checkName(stream);
+  }
+
   private void checkName(String stream) {
     if (stream == null || stream.isEmpty()) {
       throw new InvalidEventException("the stream name is empty");

@@ -161,6 +161,10 @@ public final class PersistentSubscriptions implements AutoCloseable {
       String stream, String group, PersistentSubscriptionSettings settings) {
     return change(
         () -> {
+          if (!stream.equals(ALL)) {
+            // A group on a stream that cannot exist could never be loaded again.
+            store.checkStreamName(stream);
+          }
           String id = PersistentSubscriptionsCursorStore.id(stream, group);
           if (groups.containsKey(id)) {
             throw new PersistentSubscriptionException(

@@ -229,6 +229,12 @@ class PersistentSubscriptionsTest {
         .hasCauseInstanceOf(PersistentSubscriptionException.class);
     assertThatThrownBy(() -> subs.info("s-4", "nope").join())
         .hasCauseInstanceOf(PersistentSubscriptionException.class);
+    assertThatThrownBy(
+            () -> subs.create("bad\0stream", "g", PersistentSubscriptionSettings.DEFAULT).join())
+        .hasCauseInstanceOf(InvalidEventException.class)
+        .hasMessageContaining("NUL");
+    assertThatThrownBy(() -> subs.create("", "g", PersistentSubscriptionSettings.DEFAULT).join())
+        .hasCauseInstanceOf(InvalidEventException.class);
     assertThat(subs.list(null).join()).hasSize(1);
     subs.delete("s-4", "g").join();
     assertThat(subs.list(null).join()).isEmpty();
