@@ -81,7 +81,13 @@ public final class EventStoreFrontDoor implements AutoCloseable {
         Executors.newFixedThreadPool(
             REQUEST_THREADS,
             r -> {
-              Thread t = new Thread(r, "eventstore-grpc-" + n.incrementAndGet());
+              Thread t =
+                  new Thread(
+                      () -> {
+                        GrpcConnectionLog.OWNER.set(connectionErrors);
+                        r.run();
+                      },
+                      "eventstore-grpc-" + n.incrementAndGet());
               t.setDaemon(true);
               return t;
             });

@@ -1,5 +1,6 @@
 package io.watershed.eventstore;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.watershed.core.metrics.RequestObserver;
 import java.util.logging.Handler;
@@ -35,7 +36,18 @@ final class GrpcConnectionLog extends Handler {
     setLevel(Level.ALL);
   }
 
-  /** Takes the logger over, once per JVM. */
+  /**
+   * The logger on which grpc-java reports a call's task that threw: when a request message does not
+   * parse, the call is closed with INTERNAL and the parse failure is thrown on and logged at SEVERE
+   * with its stack trace ("Exception while executing runnable ...MessagesAvailable"), once per bad
+   * message.
+   */
+  static final String CALL_TASKS = "io.grpc.internal.SerializingExecutor";
+
+  /** Held strongly, as {@link #taken}. */
+  private static Logger callTasks;
+
+  /** Takes the loggers over, once per JVM. */
   static synchronized void install() {
     if (taken != null) {
       return;
@@ -44,6 +56,35 @@ final class GrpcConnectionLog extends Handler {
     logger.setUseParentHandlers(false);
     logger.addHandler(new GrpcConnectionLog());
     taken = logger;
+    callTasks = Logger.getLogger(CALL_TASKS);
+    callTasks.setFilter(GrpcConnectionLog::logUnlessUnparsedRequest);
+  }
+
+  /**
+   * Whether a record of {@link #CALL_TASKS} is logged as grpc-java would: a request message that
+   * does not parse is the client's mistake (the client has its INTERNAL answer), so it is counted
+   * and logged as one rate-limited line by the door's {@link ConnectionErrors} instead; anything
+   * else is the server's own and keeps its stack trace.
+   */
+  static boolean logUnlessUnparsedRequest(LogRecord record) {
+    String problem = unparsedRequest(record.getThrown());
+    if (problem == null) {
+      return true;
+    }
+    ConnectionErrors owner = OWNER.get();
+    (owner != null ? owner : NO_DOOR)
+        .protocolError("answered INTERNAL to a request message that does not parse: " + problem);
+    return false;
+  }
+
+  /** What the client sent wrong when {@code t} is a request's parse failure, else null. */
+  static String unparsedRequest(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof InvalidProtocolBufferException p) {
+        return ConnectionErrors.quote(p.getMessage());
+      }
+    }
+    return null;
   }
 
   @Override
