@@ -737,10 +737,29 @@ public final class PartitionLog {
     }
   }
 
+  /**
+   * One batch of a {@link Stage}: where it goes in the stage's segment and what the segment's
+   * indexes learn of it once it is written.
+   *
+   * @param position byte position in the segment file
+   * @param size bytes of the batch
+   * @param baseOffset offset of its first record
+   * @param maxTimestamp its largest timestamp (the log-append time under LogAppendTime)
+   * @param offsetOfMaxTimestamp offset of the record holding {@code maxTimestamp}
+   * @param crc the CRC32C the batch carries, for the segment's last-batch check on reopen
+   */
+  private record StagedBatch(
+      int position,
+      int size,
+      long baseOffset,
+      long maxTimestamp,
+      long offsetOfMaxTimestamp,
+      int crc) {}
+
   /** Staged writes of one drain, flushed to the active segment together. */
   private final class Stage {
     final List<ByteBuffer> buffers = new ArrayList<>();
-    final List<long[]> batches = new ArrayList<>(); // position, size, base, maxTs, ofMax, crc, next
+    final List<StagedBatch> batches = new ArrayList<>();
     final List<PendingAppend> finished = new ArrayList<>();
     final List<Barrier> barriers = new ArrayList<>();
     Segment segment;
@@ -959,9 +978,13 @@ public final class PartitionLog {
           }
           stage.buffers.add(buf.slice(at, size));
           stage.batches.add(
-              new long[] {
-                stage.position, size, base, maxTs, offsetOfMax, RecordBatchLayout.storedCrc(buf, at)
-              });
+              new StagedBatch(
+                  stage.position,
+                  size,
+                  base,
+                  maxTs,
+                  offsetOfMax,
+                  RecordBatchLayout.storedCrc(buf, at)));
           stage.position += size;
           stage.nextOffset += v.offsetSpans[i];
         }
@@ -1054,8 +1077,15 @@ public final class PartitionLog {
         }
       }
       int interval = config.indexIntervalBytes();
-      for (long[] b : stage.batches) {
-        seg.addBatch((int) b[0], (int) b[1], b[2], b[3], b[4], (int) b[5], interval);
+      for (StagedBatch b : stage.batches) {
+        seg.addBatch(
+            b.position(),
+            b.size(),
+            b.baseOffset(),
+            b.maxTimestamp(),
+            b.offsetOfMaxTimestamp(),
+            b.crc(),
+            interval);
       }
       dirty.add(seg);
       changedSinceLoad = true;
