@@ -1,5 +1,8 @@
 package io.watershed.log;
 
+import io.watershed.log.WriterTask.Barrier;
+import io.watershed.log.WriterTask.PendingAppend;
+import io.watershed.log.WriterTask.Resume;
 import io.watershed.log.format.RecordBatchLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,10 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -74,30 +75,14 @@ public final class PartitionLog {
   /** Producers silent for this long are forgotten (Kafka: producer.id.expiration.ms). */
   static final long PRODUCER_EXPIRATION_MS = 24L * 3600 * 1000;
 
-  /** Producer-state snapshots kept; older ones are deleted. */
-  private static final int PRODUCER_SNAPSHOTS_KEPT = 2;
+  private final PartitionState state;
+  private final DurabilityTracker tracker;
 
-  private final String name;
-  private final Path dir;
-  private final LogContext ctx;
-  private volatile LogConfig config;
+  /** The state's segments by base offset; the cleaner and tests read them here. */
+  final ConcurrentSkipListMap<Long, Segment> segments;
 
-  /** The segments by base offset; the last one is the active segment. */
-  final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
-
-  private volatile Segment active;
-  private volatile long logStartOffset;
-  private volatile long logEndOffset;
-  private volatile long durableOffset;
-  private volatile WriteFence fence;
-
-  /**
-   * Why the partition refuses writes.
-   *
-   * @param sticky until reopened (a failed fsync of records); otherwise retried
-   * @param sinceMs when the fence was set or last retried, by the log's clock
-   */
-  private record WriteFence(LogStorageException cause, boolean sticky, long sinceMs) {}
+  /** The state's maintenance lock: serialises retention, delete-records and compaction. */
+  final ReentrantLock maintenance;
 
   /** Least time between two attempts to resume writes after a failed write. */
   static final long WRITE_RETRY_MS = 1000;
@@ -107,14 +92,6 @@ public final class PartitionLog {
 
   private final AtomicBoolean resumeScheduled = new AtomicBoolean();
 
-  /**
-   * Damage at the end of the last segment whose end offset is unknown: appends would reuse offsets
-   * the damaged bytes may have held, so they are refused until the damage is skipped.
-   */
-  private volatile LogDamage damagedTail;
-
-  private volatile boolean closing;
-  private volatile boolean loaded;
   private final Object loadLock = new Object();
 
   /** Appends that came before the partition was loaded, in order; guarded by loadLock. */
@@ -126,108 +103,82 @@ public final class PartitionLog {
   /** Offset from which an unclean shutdown requires a CRC scan, or -1 when shut down cleanly. */
   private final long recoveryPoint;
 
-  /** Idempotent-producer state; owned by the writer once loaded. */
-  private ProducerStateTable producers = new ProducerStateTable();
-
-  /** Producer-state snapshots taken at rolls, written by the flusher. */
-  private final ConcurrentLinkedQueue<Map.Entry<Long, ProducerStateTable>> producerSnapshots =
-      new ConcurrentLinkedQueue<>();
-
   private final ConcurrentLinkedQueue<WriterTask> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean writerScheduled = new AtomicBoolean();
-
-  private final ConcurrentLinkedQueue<PendingAppend> durableWaiters = new ConcurrentLinkedQueue<>();
-  private final Set<Segment> dirty = ConcurrentHashMap.newKeySet();
-  private final ConcurrentLinkedQueue<Segment> sealing = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean flushScheduled = new AtomicBoolean();
-  private final AtomicBoolean dirDirty = new AtomicBoolean();
-
-  /**
-   * Whether anything changed since the partition was loaded (appends, rolls, deletions, a producer
-   * state rebuilt from the log); an unchanged partition has nothing to write at close.
-   */
-  private volatile boolean changedSinceLoad;
 
   /** Offsets below this were compacted by this process; the cleaner's progress. */
   volatile long firstDirtyOffset;
 
-  /** Serialises retention, delete-records and compaction; the writer never takes it. */
-  final ReentrantLock maintenance = new ReentrantLock();
-
-  private final List<LogListener> listeners = new CopyOnWriteArrayList<>();
-
-  private final PartitionTraffic traffic = new PartitionTraffic();
-
   PartitionLog(String name, Path dir, LogConfig config, LogContext ctx, long recoveryPoint) {
-    this.name = name;
-    this.dir = dir;
-    this.config = config;
-    this.ctx = ctx;
+    this.state = new PartitionState(name, dir, config, ctx);
+    this.tracker = new DurabilityTracker(state);
+    this.segments = state.segments;
+    this.maintenance = state.maintenance;
     this.recoveryPoint = recoveryPoint;
   }
 
   /** The name this partition was opened under (its directory name). */
   public String name() {
-    return name;
+    return state.name;
   }
 
   public LogConfig config() {
-    return config;
+    return state.config;
   }
 
   /** Installs a new configuration; it applies to appends, rolls and retention from now on. */
   public void updateConfig(LogConfig newConfig) {
-    this.config = newConfig;
+    state.config = newConfig;
   }
 
   /** Records and bytes in and out of this partition since it was opened, for metrics. */
   public PartitionTraffic traffic() {
-    return traffic;
+    return state.traffic;
   }
 
   public void addListener(LogListener listener) {
-    listeners.add(listener);
+    state.listeners.add(listener);
   }
 
   public void removeListener(LogListener listener) {
-    listeners.remove(listener);
+    state.listeners.remove(listener);
   }
 
   // ---- loading --------------------------------------------------------------------------------
 
   boolean isLoaded() {
-    return loaded;
+    return state.loaded;
   }
 
   /** Opens the segments on first use. Thread-safe; later calls return at once. */
   void load() {
-    if (loaded) {
+    if (state.loaded) {
       return;
     }
     synchronized (loadLock) {
-      if (loaded) {
+      if (state.loaded) {
         return;
       }
       try {
         doLoad();
       } catch (IOException e) {
-        throw new LogStorageException(name + ": cannot open partition: " + e.getMessage(), e);
+        throw new LogStorageException(state.name + ": cannot open partition: " + e.getMessage(), e);
       }
       takeAwaitingLoad();
-      loaded = true;
+      state.loaded = true;
     }
   }
 
   private void doLoad() throws IOException {
-    Files.createDirectories(dir);
+    Files.createDirectories(state.dir);
     List<Long> bases = new ArrayList<>();
     List<Path> indexFiles = new ArrayList<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(state.dir)) {
       for (Path f : files) {
         String fileName = f.getFileName().toString();
         if (fileName.endsWith(".cleaned") || fileName.endsWith(".tmp")) {
           // An interrupted compaction or index write: the original is intact, roll back.
-          LOG.info("{}: removing leftover {}", name, fileName);
+          LOG.info("{}: removing leftover {}", state.name, fileName);
           Files.deleteIfExists(f);
         } else if (fileName.endsWith(".log") && fileName.length() == 24) {
           bases.add(Long.parseLong(fileName.substring(0, 20)));
@@ -246,15 +197,15 @@ public final class PartitionLog {
     for (Path f : indexFiles) {
       String fileName = f.getFileName().toString();
       if (!segmentStems.contains(fileName.substring(0, fileName.indexOf('.')))) {
-        LOG.info("{}: removing {}, whose segment no longer exists", name, f.getFileName());
+        LOG.info("{}: removing {}, whose segment no longer exists", state.name, f.getFileName());
         Files.deleteIfExists(f);
       }
     }
     long persistedStart = readLogStartOffset();
-    logStartOffset = Math.max(0, persistedStart);
+    state.logStartOffset = Math.max(0, persistedStart);
     Segment previous = null;
     for (long base : bases) {
-      Segment s = Segment.existing(dir, base, ctx.pool());
+      Segment s = Segment.existing(state.dir, base, state.ctx.pool());
       if (previous != null) {
         previous.setFollowingBase(base);
       }
@@ -266,8 +217,10 @@ public final class PartitionLog {
     }
     if (segments.isEmpty()) {
       segments.put(
-          logStartOffset, Segment.create(dir, logStartOffset, ctx.pool(), ctx.clock().getAsLong()));
-      dirDirty.set(true);
+          state.logStartOffset,
+          Segment.create(
+              state.dir, state.logStartOffset, state.ctx.pool(), state.ctx.clock().getAsLong()));
+      tracker.directoryChanged();
     }
     Segment last = segments.lastEntry().getValue();
     last.ensureVerified();
@@ -276,27 +229,29 @@ public final class PartitionLog {
       // Appends must not land after damaged bytes in the same file (its index files could then
       // no longer state where the damage ends): start a new segment at the damage's end offset,
       // whose name keeps that offset across restarts.
-      Segment next = Segment.create(dir, tail.endOffset(), ctx.pool(), ctx.clock().getAsLong());
+      Segment next =
+          Segment.create(
+              state.dir, tail.endOffset(), state.ctx.pool(), state.ctx.clock().getAsLong());
       last.setFollowingBase(next.baseOffset);
       segments.put(next.baseOffset, next);
-      dirDirty.set(true);
-      changedSinceLoad = true;
+      tracker.directoryChanged();
+      state.changedSinceLoad = true;
       last = next;
     } else if (tail != null) {
-      damagedTail = tail;
+      state.damagedTail = tail;
       LOG.error(
           "{}: the log ends in damaged bytes whose offsets are unknown; appends are refused until"
               + " an operator skips the damage (watershed topics repair)",
-          name);
+          state.name);
     }
-    active = last;
-    logEndOffset = last.nextOffset();
+    state.active = last;
+    state.logEndOffset = last.nextOffset();
     loadProducerState();
     // The persisted start offset wins (compaction may have removed whole segments above it);
     // without one, the log starts at its first segment.
-    logStartOffset =
-        Math.min(persistedStart >= 0 ? persistedStart : segments.firstKey(), logEndOffset);
-    durableOffset = logEndOffset;
+    state.logStartOffset =
+        Math.min(persistedStart >= 0 ? persistedStart : segments.firstKey(), state.logEndOffset);
+    state.durableOffset = state.logEndOffset;
   }
 
   /**
@@ -323,7 +278,7 @@ public final class PartitionLog {
     }
     for (Segment s : toScan) {
       if (cut) {
-        LOG.warn("{}: removing empty segment {} after the truncated tail", name, s);
+        LOG.warn("{}: removing empty segment {} after the truncated tail", state.name, s);
         segments.remove(s.baseOffset);
         s.delete();
         continue;
@@ -343,11 +298,11 @@ public final class PartitionLog {
     if (droppedBytes > 0) {
       LOG.warn(
           "{}: recovery dropped {} bytes; the log now ends at offset {}",
-          name,
+          state.name,
           droppedBytes,
           minOffset);
     } else {
-      LOG.info("{}: recovered {} segment(s) from offset {}", name, toScan.size(), from);
+      LOG.info("{}: recovered {} segment(s) from offset {}", state.name, toScan.size(), from);
     }
   }
 
@@ -356,32 +311,34 @@ public final class PartitionLog {
    * after it. Snapshots beyond the log end (the log was truncated by recovery) are deleted.
    */
   private void loadProducerState() throws IOException {
-    List<Long> offsets = producerSnapshotOffsets();
+    List<Long> offsets = DurabilityTracker.producerSnapshotOffsets(state.dir);
     long from = segments.firstKey();
     ProducerStateTable table = null;
     for (int i = offsets.size() - 1; i >= 0 && table == null; i--) {
       long offset = offsets.get(i);
-      if (offset > logEndOffset) {
-        Files.deleteIfExists(ProducerStateTable.snapshotPath(dir, offset));
+      if (offset > state.logEndOffset) {
+        Files.deleteIfExists(ProducerStateTable.snapshotPath(state.dir, offset));
         continue;
       }
-      table = ProducerStateTable.readSnapshot(ProducerStateTable.snapshotPath(dir, offset), offset);
+      table =
+          ProducerStateTable.readSnapshot(
+              ProducerStateTable.snapshotPath(state.dir, offset), offset);
       if (table != null) {
         from = offset;
       }
     }
-    producers = table != null ? table : new ProducerStateTable();
-    if (from >= logEndOffset) {
+    state.producers = table != null ? table : new ProducerStateTable();
+    if (from >= state.logEndOffset) {
       return;
     }
-    changedSinceLoad = true; // the state at the log end is not on disk yet
-    ProducerStateTable rebuilt = producers;
+    state.changedSinceLoad = true; // the state at the log end is not on disk yet
+    ProducerStateTable rebuilt = state.producers;
     Map.Entry<Long, Segment> start = segments.floorEntry(from);
     for (Segment s :
         segments.tailMap(start == null ? segments.firstKey() : start.getKey(), true).values()) {
       s.load();
       long replayFrom = from;
-      try (FileHandlePool.Lease lease = ctx.pool().acquire(s.file)) {
+      try (FileHandlePool.Lease lease = state.ctx.pool().acquire(s.file)) {
         SegmentScanner.scan(
             lease.channel(),
             0,
@@ -412,40 +369,9 @@ public final class PartitionLog {
     }
   }
 
-  private List<Long> producerSnapshotOffsets() throws IOException {
-    List<Long> offsets = new ArrayList<>();
-    try (DirectoryStream<Path> files =
-        Files.newDirectoryStream(dir, "*" + ProducerStateTable.SUFFIX)) {
-      for (Path f : files) {
-        String n = f.getFileName().toString();
-        if (n.length() == 20 + ProducerStateTable.SUFFIX.length()) {
-          offsets.add(Long.parseLong(n.substring(0, 20)));
-        }
-      }
-    }
-    offsets.sort(null);
-    return offsets;
-  }
-
-  private void deleteOldProducerSnapshots(long newest) throws IOException {
-    List<Long> offsets = producerSnapshotOffsets();
-    int keep = PRODUCER_SNAPSHOTS_KEPT;
-    for (int i = offsets.size() - 1; i >= 0; i--) {
-      long offset = offsets.get(i);
-      if (offset > newest) {
-        continue;
-      }
-      if (keep > 0) {
-        keep--;
-      } else {
-        Files.deleteIfExists(ProducerStateTable.snapshotPath(dir, offset));
-      }
-    }
-  }
-
   /** The persisted log start offset, or -1 when none was persisted. */
   private long readLogStartOffset() throws IOException {
-    Path file = dir.resolve(LOG_START_OFFSET_FILE);
+    Path file = state.dir.resolve(LOG_START_OFFSET_FILE);
     if (!Files.exists(file)) {
       return -1;
     }
@@ -453,14 +379,14 @@ public final class PartitionLog {
     try {
       return Long.parseLong(text);
     } catch (NumberFormatException e) {
-      LOG.warn("{}: ignoring unreadable {}", name, LOG_START_OFFSET_FILE);
+      LOG.warn("{}: ignoring unreadable {}", state.name, LOG_START_OFFSET_FILE);
       return -1;
     }
   }
 
   private void persistLogStartOffset(long offset) throws IOException {
     DurableFiles.writeAtomically(
-        dir.resolve(LOG_START_OFFSET_FILE),
+        state.dir.resolve(LOG_START_OFFSET_FILE),
         ByteBuffer.wrap((offset + "\n").getBytes(StandardCharsets.US_ASCII)),
         true);
   }
@@ -474,34 +400,30 @@ public final class PartitionLog {
   /** The first readable offset. */
   public long logStartOffset() {
     load();
-    return logStartOffset;
+    return state.logStartOffset;
   }
 
   /** The offset the next record will get; everything below it is readable. */
   public long logEndOffset() {
     load();
-    return logEndOffset;
+    return state.logEndOffset;
   }
 
   /** Everything below this offset has been fsynced. */
   public long durableOffset() {
     load();
-    return durableOffset;
+    return state.durableOffset;
   }
 
   /** The durable offset if loaded, else -1 (for checkpoints, without forcing a load). */
   long recoveryPointIfLoaded() {
-    return loaded ? durableOffset : -1;
+    return state.loaded ? state.durableOffset : -1;
   }
 
   /** Bytes of all segments. */
   public long sizeInBytes() {
     load();
-    long total = 0;
-    for (Segment s : segments.values()) {
-      total += sizeOf(s);
-    }
-    return total;
+    return state.sizeInBytes();
   }
 
   public int segmentCount() {
@@ -509,43 +431,7 @@ public final class PartitionLog {
     return segments.size();
   }
 
-  private static long sizeOf(Segment s) {
-    if (s.isLoaded()) {
-      return s.size();
-    }
-    try {
-      return Files.size(s.file.path());
-    } catch (IOException e) {
-      return 0;
-    }
-  }
-
   // ---- append ---------------------------------------------------------------------------------
-
-  /** A unit of work for the writer. */
-  private sealed interface WriterTask permits PendingAppend, Barrier, Resume {}
-
-  /** Tries to lift a retryable write fence (see {@link #tryResume}). */
-  private record Resume() implements WriterTask {}
-
-  /** Rolls the active segment if it holds data, then completes. */
-  private record Barrier(boolean roll, CompletableFuture<Void> done) implements WriterTask {}
-
-  private static final class PendingAppend implements WriterTask {
-    final BatchValidator.Validated batches;
-    final AppendOptions options;
-    final CompletableFuture<AppendResult> future = new CompletableFuture<>();
-    long firstOffset;
-    long lastOffset;
-    long logAppendTime = RecordBatchLayout.NO_TIMESTAMP;
-    boolean duplicate;
-    AppendResult result;
-
-    PendingAppend(BatchValidator.Validated batches, AppendOptions options) {
-      this.batches = batches;
-      this.options = options;
-    }
-  }
 
   /**
    * Appends one or more v2 batches, held between {@code batches}' position and limit. The log
@@ -559,7 +445,7 @@ public final class PartitionLog {
    * Thread-safe.
    */
   public CompletableFuture<AppendResult> append(ByteBuffer batches, AppendOptions options) {
-    if (!loaded) {
+    if (!state.loaded) {
       CompletableFuture<AppendResult> deferred = appendAfterLoad(batches, options);
       if (deferred != null) {
         return deferred;
@@ -579,7 +465,7 @@ public final class PartitionLog {
   private CompletableFuture<AppendResult> appendAfterLoad(
       ByteBuffer batches, AppendOptions options) {
     synchronized (loadLock) {
-      if (loaded) {
+      if (state.loaded) {
         return null;
       }
       DeferredAppend d = new DeferredAppend(batches, options, new CompletableFuture<>());
@@ -587,11 +473,11 @@ public final class PartitionLog {
       if (!loadScheduled) {
         loadScheduled = true;
         try {
-          ctx.writers().execute(this::loadThenAppend);
+          state.ctx.writers().execute(this::loadThenAppend);
         } catch (RejectedExecutionException e) {
           loadScheduled = false;
           awaitingLoad.clear();
-          return CompletableFuture.failedFuture(new LogClosedException(name + " is closed"));
+          return CompletableFuture.failedFuture(new LogClosedException(state.name + " is closed"));
         }
       }
       return d.done;
@@ -610,19 +496,20 @@ public final class PartitionLog {
   private void loadThenAppend() {
     synchronized (loadLock) {
       loadScheduled = false;
-      if (closing && !loaded) {
+      if (state.closing && !state.loaded) {
         // Closed or deleted meanwhile: opening it now would recreate a deleted directory.
-        failAwaitingLoad(new LogClosedException(name + " is closed"));
+        failAwaitingLoad(new LogClosedException(state.name + " is closed"));
         return;
       }
       try {
         load(); // takes the waiting appends; at once if a reader's load() came first
       } catch (RuntimeException e) {
-        LOG.error("{}: cannot open partition: {}", name, e.toString());
+        LOG.error("{}: cannot open partition: {}", state.name, e.toString());
         failAwaitingLoad(
             e instanceof LogStorageException storage
                 ? storage
-                : new LogStorageException(name + ": cannot open partition: " + e.getMessage(), e));
+                : new LogStorageException(
+                    state.name + ": cannot open partition: " + e.getMessage(), e));
       }
     }
   }
@@ -658,7 +545,7 @@ public final class PartitionLog {
     try {
       checkWritable();
       BatchValidator.Validated v =
-          BatchValidator.validate(batches, config, options, ctx.clock().getAsLong());
+          BatchValidator.validate(batches, state.config, options, state.ctx.clock().getAsLong());
       PendingAppend p = new PendingAppend(v, options);
       queue.add(p);
       scheduleWriter();
@@ -669,22 +556,22 @@ public final class PartitionLog {
   }
 
   private void checkWritable() {
-    WriteFence f = fence;
+    PartitionState.WriteFence f = state.fence;
     if (f != null && !scheduleResume(f)) {
-      throw refusal(f);
+      throw state.refusal(f);
     }
-    LogDamage tail = damagedTail;
+    LogDamage tail = state.damagedTail;
     if (tail != null) {
-      throw damagedTailRefusal(tail);
+      throw state.damagedTailRefusal(tail);
     }
-    if (closing) {
-      throw new LogClosedException(name + " is closed");
+    if (state.closing) {
+      throw new LogClosedException(state.name + " is closed");
     }
   }
 
   private void scheduleWriter() {
     if (writerScheduled.compareAndSet(false, true)) {
-      ctx.writers().execute(this::drain);
+      state.ctx.writers().execute(this::drain);
     }
   }
 
@@ -712,19 +599,19 @@ public final class PartitionLog {
       } catch (LogStorageException e) {
         failAll(tasks, e); // already logged where the write failed
       } catch (Throwable e) {
-        LOG.error("{}: writer failed", name, e);
+        LOG.error("{}: writer failed", state.name, e);
         failAll(tasks, asStorageFailure(e));
       }
     }
     // Yield to other partitions; writerScheduled stays set, so no second drain can start.
-    ctx.writers().execute(this::drain);
+    state.ctx.writers().execute(this::drain);
   }
 
   private LogException asStorageFailure(Throwable e) {
     if (e instanceof LogException le) {
       return le;
     }
-    return new LogStorageException(name + ": " + e, e);
+    return new LogStorageException(state.name + ": " + e, e);
   }
 
   private static void failAll(List<WriterTask> tasks, LogException e) {
@@ -732,7 +619,7 @@ public final class PartitionLog {
       if (t instanceof PendingAppend p) {
         p.future.completeExceptionally(e);
       } else if (t instanceof Barrier b) {
-        b.done.completeExceptionally(e);
+        b.done().completeExceptionally(e);
       }
     }
   }
@@ -767,34 +654,16 @@ public final class PartitionLog {
     long nextOffset;
   }
 
-  private LogStorageException damagedTailRefusal(LogDamage tail) {
-    return new LogStorageException(
-        name
-            + " refuses appends: it ends in damaged bytes from offset "
-            + tail.firstOffset()
-            + " whose extent is unknown; skip the damage to resume (watershed topics repair)",
-        null);
-  }
-
-  private LogStorageException refusal(WriteFence f) {
-    return new LogStorageException(
-        name
-            + " refuses writes after a storage failure ("
-            + f.cause().getMessage()
-            + (f.sticky() ? "); it takes writes again once reopened" : "); retrying"),
-        f.cause());
-  }
-
   /**
    * Queues an attempt to lift a retryable fence when the last one is old enough; an append then
    * queues behind it instead of being refused.
    *
    * @return whether an attempt is queued
    */
-  private boolean scheduleResume(WriteFence f) {
+  private boolean scheduleResume(PartitionState.WriteFence f) {
     if (f.sticky()
-        || closing
-        || ctx.clock().getAsLong() - f.sinceMs() < WRITE_RETRY_MS
+        || state.closing
+        || state.ctx.clock().getAsLong() - f.sinceMs() < WRITE_RETRY_MS
         || !resumeScheduled.compareAndSet(false, true)) {
       return false;
     }
@@ -805,7 +674,7 @@ public final class PartitionLog {
 
   /** For the log manager's timer: retries a fenced partition even when no append comes. */
   void retryWritesIfFenced() {
-    WriteFence f = fence;
+    PartitionState.WriteFence f = state.fence;
     if (f != null) {
       scheduleResume(f);
     }
@@ -818,100 +687,79 @@ public final class PartitionLog {
    */
   private void tryResume() {
     resumeScheduled.set(false);
-    WriteFence f = fence;
+    PartitionState.WriteFence f = state.fence;
     if (f == null || f.sticky()) {
       return;
     }
-    long now = ctx.clock().getAsLong();
+    long now = state.ctx.clock().getAsLong();
     try {
-      if (Files.getFileStore(dir).getUsableSpace() < MIN_FREE_BYTES_TO_RESUME) {
-        fence = new WriteFence(f.cause(), false, now);
+      if (Files.getFileStore(state.dir).getUsableSpace() < MIN_FREE_BYTES_TO_RESUME) {
+        state.fence = new PartitionState.WriteFence(f.cause(), false, now);
         return;
       }
-      Segment a = active;
-      try (FileHandlePool.Lease lease = ctx.pool().acquire(a.file)) {
+      Segment a = state.active;
+      try (FileHandlePool.Lease lease = state.ctx.pool().acquire(a.file)) {
         if (lease.channel().size() > a.size()) {
           a.truncateAfterFailedWrite(lease.channel());
         }
       }
-      fence = null;
-      LOG.info("{}: writes resume after the storage failure ({})", name, f.cause().getMessage());
+      state.fence = null;
+      LOG.info(
+          "{}: writes resume after the storage failure ({})", state.name, f.cause().getMessage());
     } catch (IOException | RuntimeException e) {
-      fence = new WriteFence(f.cause(), false, now);
-      LOG.debug("{}: writes cannot resume yet: {}", name, e.toString());
+      state.fence = new PartitionState.WriteFence(f.cause(), false, now);
+      LOG.debug("{}: writes cannot resume yet: {}", state.name, e.toString());
     }
-  }
-
-  /** Fences the partition after a failed write or fsync, counting and logging it once. */
-  private LogStorageException fenceAfter(String what, Exception e, boolean sticky) {
-    LogStorageException cause =
-        new LogStorageException(name + ": " + what + ": " + e.getMessage(), e);
-    WriteFence previous = fence;
-    fence = new WriteFence(cause, sticky || (previous != null && previous.sticky()), now());
-    if (previous == null) {
-      ctx.stats().storageFailures.increment();
-      LOG.error(
-          "{}: {} ({}); refusing writes {}",
-          name,
-          what,
-          e.toString(),
-          sticky ? "until the partition is reopened" : "until the disk takes them again");
-    }
-    return cause;
-  }
-
-  private long now() {
-    return ctx.clock().getAsLong();
   }
 
   /** Whether the partition refuses writes after a storage failure (for health and metrics). */
   public boolean isFenced() {
-    return fence != null || damagedTail != null;
+    return state.fence != null || state.damagedTail != null;
   }
 
   /** Why the partition refuses writes, or null when it takes them. */
   public String fenceReason() {
-    WriteFence f = fence;
+    PartitionState.WriteFence f = state.fence;
     if (f != null) {
       return f.cause().getMessage();
     }
-    LogDamage tail = damagedTail;
-    return tail == null ? null : damagedTailRefusal(tail).getMessage();
+    LogDamage tail = state.damagedTail;
+    return tail == null ? null : state.damagedTailRefusal(tail).getMessage();
   }
 
   private void process(List<WriterTask> tasks) throws IOException {
     if (tasks.removeIf(t -> t instanceof Resume)) {
       tryResume();
     }
-    WriteFence f = fence;
+    PartitionState.WriteFence f = state.fence;
     if (f != null) {
-      failAll(tasks, refusal(f));
+      failAll(tasks, state.refusal(f));
       return;
     }
-    LogDamage tail = damagedTail;
+    LogDamage tail = state.damagedTail;
     if (tail != null) {
       // Appends are refused; barriers complete without rolling (a new segment would give the
       // damaged offsets again).
       for (WriterTask t : tasks) {
         if (t instanceof PendingAppend p) {
-          p.future.completeExceptionally(damagedTailRefusal(tail));
+          p.future.completeExceptionally(state.damagedTailRefusal(tail));
         } else if (t instanceof Barrier b) {
-          b.done.complete(null);
+          b.done().complete(null);
         }
       }
       return;
     }
-    long now = ctx.clock().getAsLong();
-    LogConfig cfg = config;
+    long now = state.ctx.clock().getAsLong();
+    LogConfig cfg = state.config;
     Stage stage = new Stage();
-    stage.segment = active;
+    stage.segment = state.active;
     stage.position = stage.segment.size();
-    stage.nextOffset = logEndOffset;
+    stage.nextOffset = state.logEndOffset;
     List<PendingAppend> written = new ArrayList<>();
     try {
       for (WriterTask task : tasks) {
         if (task instanceof Barrier b) {
-          if (b.roll && stage.position > 0) {
+          if (b.roll() && stage.position > 0) {
             writeStage(stage, written);
             roll(stage, now);
           }
@@ -922,7 +770,7 @@ public final class PartitionLog {
         BatchValidator.Validated v = p.batches;
         ProducerStateTable.BatchInfo duplicate;
         try {
-          BatchValidator.checkUnchanged(v, name);
+          BatchValidator.checkUnchanged(v, state.name);
           duplicate = checkProducers(v);
         } catch (LogException e) {
           p.future.completeExceptionally(e);
@@ -966,7 +814,7 @@ public final class PartitionLog {
           long producerId = RecordBatchLayout.producerId(buf, at);
           if (producerId >= 0 && !RecordBatchLayout.isControl(buf, at)) {
             int first = RecordBatchLayout.baseSequence(buf, at);
-            producers.update(
+            state.producers.update(
                 producerId,
                 RecordBatchLayout.producerEpoch(buf, at),
                 new ProducerStateTable.BatchInfo(
@@ -1022,7 +870,7 @@ public final class PartitionLog {
               "producer " + producerId + " sent sequence " + first + " after " + previous);
         }
       } else {
-        ProducerStateTable.BatchInfo d = producers.check(producerId, epoch, first, last);
+        ProducerStateTable.BatchInfo d = state.producers.check(producerId, epoch, first, last);
         if (d != null) {
           if (v.count > 1) {
             throw new InvalidRecordException(
@@ -1055,7 +903,7 @@ public final class PartitionLog {
       for (ByteBuffer b : buffers) {
         total += b.remaining();
       }
-      try (FileHandlePool.Lease lease = ctx.pool().acquire(seg.file)) {
+      try (FileHandlePool.Lease lease = state.ctx.pool().acquire(seg.file)) {
         FileChannel ch = lease.channel();
         try {
           ch.position(seg.size());
@@ -1063,11 +911,11 @@ public final class PartitionLog {
           while (total > 0) {
             total -= ch.write(buffers);
           }
-          ctx.stats().writes.increment();
-          ctx.stats().appendedBytes.add(bytes);
-          ctx.stats().appendedBatches.add(buffers.length);
+          state.ctx.stats().writes.increment();
+          state.ctx.stats().appendedBytes.add(bytes);
+          state.ctx.stats().appendedBatches.add(buffers.length);
         } catch (IOException e) {
-          LogStorageException failure = fenceAfter("write failed", e, false);
+          LogStorageException failure = state.fenceAfter("write failed", e, false);
           try {
             seg.truncateAfterFailedWrite(ch);
           } catch (IOException suppressed) {
@@ -1076,7 +924,7 @@ public final class PartitionLog {
           throw failure;
         }
       }
-      int interval = config.indexIntervalBytes();
+      int interval = state.config.indexIntervalBytes();
       for (StagedBatch b : stage.batches) {
         seg.addBatch(
             b.position(),
@@ -1087,17 +935,17 @@ public final class PartitionLog {
             b.crc(),
             interval);
       }
-      dirty.add(seg);
-      changedSinceLoad = true;
+      tracker.written(seg);
+      state.changedSinceLoad = true;
       seg.publish(stage.position, stage.nextOffset);
-      logEndOffset = stage.nextOffset;
+      state.logEndOffset = stage.nextOffset;
       stage.buffers.clear();
       stage.batches.clear();
-      for (LogListener l : listeners) {
+      for (LogListener l : state.listeners) {
         try {
           l.onAppend(this, stage.nextOffset);
         } catch (RuntimeException e) {
-          LOG.warn("{}: append listener failed", name, e);
+          LOG.warn("{}: append listener failed", state.name, e);
         }
       }
     }
@@ -1109,33 +957,31 @@ public final class PartitionLog {
     Segment old = stage.segment;
     Segment next;
     try {
-      next = Segment.create(dir, stage.nextOffset, ctx.pool(), now);
+      next = Segment.create(state.dir, stage.nextOffset, state.ctx.pool(), now);
     } catch (IOException e) {
-      throw fenceAfter("cannot roll segment", e, false);
+      throw state.fenceAfter("cannot roll segment", e, false);
     }
     old.setFollowingBase(next.baseOffset);
     segments.put(next.baseOffset, next);
-    active = next;
-    changedSinceLoad = true;
-    producers.expire(now - PRODUCER_EXPIRATION_MS);
-    producerSnapshots.add(Map.entry(next.baseOffset, producers.copy()));
-    ctx.stats().segmentsRolled.increment();
-    sealing.add(old);
-    dirDirty.set(true);
+    state.active = next;
+    state.changedSinceLoad = true;
+    state.producers.expire(now - PRODUCER_EXPIRATION_MS);
+    tracker.rolled(old, next.baseOffset, state.producers.copy());
+    state.ctx.stats().segmentsRolled.increment();
     stage.segment = next;
     stage.position = 0;
-    requestFlush();
+    tracker.requestFlush();
   }
 
   /** Completes what was written; appends not written (after a failure) fail. */
   private void complete(List<PendingAppend> written, List<Barrier> barriers) {
-    long lso = logStartOffset;
-    boolean waitForFsync = ctx.flushPolicy() instanceof FlushPolicy.Durable;
+    long lso = state.logStartOffset;
+    boolean waitForFsync = state.ctx.flushPolicy() instanceof FlushPolicy.Durable;
     boolean anyDurable = false;
     for (PendingAppend p : written) {
       if (!p.duplicate) {
-        ctx.stats().appendedRecords.add(p.batches.totalRecords);
-        traffic.appended(p.batches.totalRecords, p.batches.totalBytes);
+        state.ctx.stats().appendedRecords.add(p.batches.totalRecords);
+        state.traffic.appended(p.batches.totalRecords, p.batches.totalBytes);
       }
       p.result =
           new AppendResult(
@@ -1147,159 +993,28 @@ public final class PartitionLog {
               p.batches.totalBytes,
               p.duplicate);
       if (p.options.durable() && waitForFsync) {
-        durableWaiters.add(p);
+        tracker.awaitDurable(p);
         anyDurable = true;
       } else {
         p.future.complete(p.result);
       }
     }
-    WriteFence f = fence;
+    PartitionState.WriteFence f = state.fence;
     for (Barrier b : barriers) {
       if (f != null) {
-        b.done.completeExceptionally(f.cause());
+        b.done().completeExceptionally(f.cause());
       } else {
-        b.done.complete(null);
+        b.done().complete(null);
       }
     }
     if (anyDurable) {
-      completeDurableWaiters();
-      if (!durableWaiters.isEmpty()) {
-        requestFlush();
-      }
-    }
-  }
-
-  // ---- flush ----------------------------------------------------------------------------------
-
-  private void requestFlush() {
-    if (flushScheduled.compareAndSet(false, true)) {
-      ctx.flushers().execute(this::flush);
+      tracker.durableAppendsAdded();
     }
   }
 
   /** Flushes when written data is not yet fsynced (for interval flushing). */
   void flushIfDirty() {
-    if (loaded && (!dirty.isEmpty() || !sealing.isEmpty())) {
-      requestFlush();
-    }
-  }
-
-  /** The flusher: one instance runs at a time per partition (guarded by flushScheduled). */
-  private void flush() {
-    // Under "os" the kernel writes back; a roll only seals (index files), it does not fsync.
-    boolean forceData = !(ctx.flushPolicy() instanceof FlushPolicy.Os);
-    while (true) {
-      try {
-        flushOnce(forceData);
-      } catch (LogStorageException e) {
-        failDurableWaiters(e);
-      } catch (RuntimeException e) {
-        failDurableWaiters(fenceAfter("fsync failed", e, true));
-      }
-      flushScheduled.set(false);
-      // Waiters may remain whose data an earlier pass already forced but whose offsets were
-      // published after that pass read the log end: run again, which will cost no fsync.
-      WriteFence f = fence;
-      boolean more =
-          !sealing.isEmpty()
-              || (dirDirty.get() && f == null)
-              || (!durableWaiters.isEmpty() && (f == null || !f.sticky()));
-      if (!more || !flushScheduled.compareAndSet(false, true)) {
-        return;
-      }
-    }
-  }
-
-  /**
-   * One flush: fsyncs what was written (unless {@code forceData} is false), writes the index files
-   * of sealed segments, and advances the durable offset to what the fsync covered.
-   */
-  private void flushOnce(boolean forceData) {
-    WriteFence f = fence;
-    if (f != null && f.sticky()) {
-      failDurableWaiters(f.cause());
-      return;
-    }
-    // Under a retryable fence what was written before the failed write is still made durable.
-    long target = logEndOffset;
-    List<Segment> toSeal = new ArrayList<>();
-    Segment s;
-    while ((s = sealing.poll()) != null) {
-      toSeal.add(s);
-    }
-    if (forceData) {
-      for (Segment seg : new ArrayList<>(dirty)) {
-        dirty.remove(seg);
-        try {
-          forceIfPresent(seg);
-        } catch (IOException e) {
-          throw fenceAfter("fsync failed", e, true);
-        }
-      }
-    }
-    try {
-      for (Segment seg : toSeal) {
-        seg.writeIndexFilesIfPresent();
-      }
-      Map.Entry<Long, ProducerStateTable> snapshot;
-      while ((snapshot = producerSnapshots.poll()) != null) {
-        snapshot.getValue().writeSnapshot(dir, snapshot.getKey());
-        deleteOldProducerSnapshots(snapshot.getKey());
-      }
-    } catch (IOException e) {
-      // Index files and producer snapshots are derived data, rebuilt from the records on load.
-      LOG.warn("{}: cannot write index files or a producer snapshot: {}", name, e.toString());
-    }
-    if (dirDirty.getAndSet(false)) {
-      try {
-        fsyncDirectory(dir);
-      } catch (IOException e) {
-        dirDirty.set(true); // a new segment's name is not durable yet: retried on resume
-        throw fenceAfter("directory fsync failed", e, false);
-      }
-    }
-    if (forceData && target > durableOffset) {
-      durableOffset = target;
-    }
-    completeDurableWaiters();
-  }
-
-  private void forceIfPresent(Segment seg) throws IOException {
-    try {
-      long started = System.nanoTime();
-      seg.force();
-      ctx.stats().fsynced(System.nanoTime() - started);
-    } catch (SegmentRetiredException e) {
-      // Deleted by retention after it was written: nothing left to make durable.
-    }
-  }
-
-  private void completeDurableWaiters() {
-    List<PendingAppend> done = new ArrayList<>();
-    synchronized (durableWaiters) {
-      long d = durableOffset;
-      PendingAppend p;
-      while ((p = durableWaiters.peek()) != null && p.lastOffset < d) {
-        durableWaiters.poll();
-        done.add(p);
-      }
-    }
-    for (PendingAppend p : done) {
-      p.future.complete(p.result);
-    }
-  }
-
-  private void failDurableWaiters(LogStorageException e) {
-    List<PendingAppend> failed = new ArrayList<>();
-    synchronized (durableWaiters) {
-      PendingAppend p;
-      while ((p = durableWaiters.poll()) != null) {
-        failed.add(p);
-      }
-    }
-    for (PendingAppend p : failed) {
-      p.future.completeExceptionally(e);
-    }
+    tracker.flushIfDirty();
   }
 
   // ---- reads ----------------------------------------------------------------------------------
@@ -1323,15 +1038,15 @@ public final class PartitionLog {
   public LogSlice read(long offset, int maxBytes, boolean minOneBatch) {
     load();
     for (int attempt = 0; ; attempt++) {
-      long start = logStartOffset;
-      long end = logEndOffset;
+      long start = state.logStartOffset;
+      long end = state.logEndOffset;
       if (offset < start || offset > end) {
         throw new OffsetOutOfRangeException(offset, start, end);
       }
       if (offset == end) {
-        LogDamage tail = damagedTail;
+        LogDamage tail = state.damagedTail;
         if (tail != null) {
-          throw tail.readError(name);
+          throw tail.readError(state.name);
         }
         return LogSlice.empty();
       }
@@ -1339,7 +1054,7 @@ public final class PartitionLog {
         Map.Entry<Long, Segment> e = segments.floorEntry(offset);
         Segment seg = e != null ? e.getValue() : segments.firstEntry().getValue();
         while (seg != null) {
-          LogSlice slice = seg.read(offset, maxBytes, minOneBatch, name);
+          LogSlice slice = seg.read(offset, maxBytes, minOneBatch, state.name);
           if (slice != null) {
             return slice;
           }
@@ -1352,7 +1067,7 @@ public final class PartitionLog {
           throw e;
         }
       } catch (IOException e) {
-        throw new LogStorageException(name + ": read failed: " + e.getMessage(), e);
+        throw new LogStorageException(state.name + ": read failed: " + e.getMessage(), e);
       }
     }
   }
@@ -1365,9 +1080,9 @@ public final class PartitionLog {
     load();
     for (int attempt = 0; ; attempt++) {
       try {
-        long start = logStartOffset;
+        long start = state.logStartOffset;
         for (Segment s : segments.values()) {
-          if (s.nextOffset() <= start && s != active && s.isLoaded()) {
+          if (s.nextOffset() <= start && s != state.active && s.isLoaded()) {
             continue;
           }
           s.load();
@@ -1385,7 +1100,7 @@ public final class PartitionLog {
           throw e;
         }
       } catch (IOException e) {
-        throw new LogStorageException(name + ": read failed: " + e.getMessage(), e);
+        throw new LogStorageException(state.name + ": read failed: " + e.getMessage(), e);
       }
     }
   }
@@ -1396,7 +1111,7 @@ public final class PartitionLog {
    */
   public TimestampOffset maxTimestampOffset() {
     load();
-    long start = logStartOffset;
+    long start = state.logStartOffset;
     TimestampOffset best = null;
     try {
       for (Segment s : segments.values()) {
@@ -1413,7 +1128,7 @@ public final class PartitionLog {
         }
       }
     } catch (IOException e) {
-      throw new LogStorageException(name + ": read failed: " + e.getMessage(), e);
+      throw new LogStorageException(state.name + ": read failed: " + e.getMessage(), e);
     }
     return best;
   }
@@ -1431,19 +1146,19 @@ public final class PartitionLog {
     load();
     maintenance.lock();
     try {
-      long end = logEndOffset;
+      long end = state.logEndOffset;
       if (offset > end || offset < 0) {
-        throw new OffsetOutOfRangeException(offset, logStartOffset, end);
+        throw new OffsetOutOfRangeException(offset, state.logStartOffset, end);
       }
-      if (offset <= logStartOffset) {
-        return logStartOffset;
+      if (offset <= state.logStartOffset) {
+        return state.logStartOffset;
       }
       persistLogStartOffset(offset);
-      logStartOffset = offset;
+      state.logStartOffset = offset;
       deleteSegmentsBelowStart();
-      return logStartOffset;
+      return state.logStartOffset;
     } catch (IOException e) {
-      throw new LogStorageException(name + ": delete-records failed: " + e.getMessage(), e);
+      throw new LogStorageException(state.name + ": delete-records failed: " + e.getMessage(), e);
     } finally {
       maintenance.unlock();
     }
@@ -1456,17 +1171,17 @@ public final class PartitionLog {
    * @return number of segments deleted
    */
   int enforceRetention() {
-    if (!loaded) {
+    if (!state.loaded) {
       load();
     }
     maintenance.lock();
     try {
       int deleted = deleteSegmentsBelowStart();
-      LogConfig cfg = config;
+      LogConfig cfg = state.config;
       if (!cfg.cleanupDelete()) {
         return deleted;
       }
-      long now = ctx.clock().getAsLong();
+      long now = state.ctx.clock().getAsLong();
       if (cfg.retentionMs() >= 0) {
         for (Segment s : sealedSegments()) {
           s.load();
@@ -1477,7 +1192,7 @@ public final class PartitionLog {
             break;
           }
         }
-        Segment a = active;
+        Segment a = state.active;
         if (segments.size() == 1
             && !a.isEmpty()
             && now - effectiveMaxTimestamp(a) > cfg.retentionMs()) {
@@ -1487,7 +1202,7 @@ public final class PartitionLog {
       if (cfg.retentionBytes() >= 0) {
         long total = sizeInBytes();
         for (Segment s : sealedSegments()) {
-          long size = sizeOf(s);
+          long size = PartitionState.sizeOf(s);
           if (total - size >= cfg.retentionBytes()) {
             deleteSegment(s, "retention.bytes");
             total -= size;
@@ -1499,7 +1214,7 @@ public final class PartitionLog {
       }
       return deleted;
     } catch (IOException e) {
-      LOG.warn("{}: retention pass failed: {}", name, e.toString());
+      LOG.warn("{}: retention pass failed: {}", state.name, e.toString());
       return 0;
     } finally {
       maintenance.unlock();
@@ -1511,27 +1226,16 @@ public final class PartitionLog {
     return ts >= 0 ? ts : Files.getLastModifiedTime(s.file.path()).toMillis();
   }
 
-  /**
-   * Segments before the active one, oldest first. Some may still await their final fsync and index
-   * files; deleting or replacing one then is safe, since the flusher skips retired segments.
-   */
+  /** Segments before the active one, oldest first (see {@link PartitionState#sealedSegments}). */
   List<Segment> sealedSegments() {
-    List<Segment> out = new ArrayList<>();
-    Segment a = active;
-    for (Segment s : segments.values()) {
-      if (s == a) {
-        break;
-      }
-      out.add(s);
-    }
-    return out;
+    return state.sealedSegments();
   }
 
   private int deleteSegmentsBelowStart() throws IOException {
     int deleted = 0;
     for (Segment s : sealedSegments()) {
       s.load();
-      if (s.nextOffset() <= logStartOffset) {
+      if (s.nextOffset() <= state.logStartOffset) {
         deleteSegment(s, "log start offset", false);
         deleted++;
       } else {
@@ -1556,14 +1260,14 @@ public final class PartitionLog {
    */
   private void deleteSegment(Segment s, String reason, boolean advanceStart) throws IOException {
     Long next = segments.higherKey(s.baseOffset);
-    if (advanceStart && next != null && next > logStartOffset) {
+    if (advanceStart && next != null && next > state.logStartOffset) {
       persistLogStartOffset(next);
-      logStartOffset = next;
+      state.logStartOffset = next;
     }
     segments.remove(s.baseOffset, s);
     s.delete();
-    ctx.stats().segmentsDeleted.increment();
-    LOG.info("{}: deleted segment {} ({})", name, s, reason);
+    state.ctx.stats().segmentsDeleted.increment();
+    LOG.info("{}: deleted segment {} ({})", state.name, s, reason);
   }
 
   /** Asks the writer to roll the active segment if it holds data. */
@@ -1571,7 +1275,7 @@ public final class PartitionLog {
     Barrier b = new Barrier(true, new CompletableFuture<>());
     queue.add(b);
     scheduleWriter();
-    return b.done;
+    return b.done();
   }
 
   /** Rolls the active segment (if it holds data) and waits for it. For tests and tools. */
@@ -1588,7 +1292,7 @@ public final class PartitionLog {
    * is not listed yet.
    */
   public List<LogDamage> damages() {
-    if (!loaded) {
+    if (!state.loaded) {
       return List.of();
     }
     List<LogDamage> out = new ArrayList<>();
@@ -1612,7 +1316,7 @@ public final class PartitionLog {
         s.ensureVerified();
       }
     } catch (IOException e) {
-      throw new LogStorageException(name + ": verification failed: " + e.getMessage(), e);
+      throw new LogStorageException(state.name + ": verification failed: " + e.getMessage(), e);
     }
     return damages();
   }
@@ -1622,7 +1326,7 @@ public final class PartitionLog {
    * partition is not loaded; this does not load it).
    */
   public boolean hasDamagedTail() {
-    return damagedTail != null;
+    return state.damagedTail != null;
   }
 
   /**
@@ -1633,37 +1337,37 @@ public final class PartitionLog {
    * @return the damage cut, or null when there was none
    */
   LogDamage cutDamagedTail() throws IOException {
-    LogDamage tail = damagedTail;
+    LogDamage tail = state.damagedTail;
     if (tail == null) {
       return null;
     }
-    Segment a = active;
+    Segment a = state.active;
     a.cutDamagedTail(tail);
-    logEndOffset = a.nextOffset();
-    durableOffset = logEndOffset;
-    changedSinceLoad = true;
-    damagedTail = null;
+    state.logEndOffset = a.nextOffset();
+    state.durableOffset = state.logEndOffset;
+    state.changedSinceLoad = true;
+    state.damagedTail = null;
     LOG.warn(
         "{}: skipped the damaged tail on request ({} bytes from offset {}); appends resume at {}",
-        name,
+        state.name,
         tail.length(),
         tail.firstOffset(),
-        logEndOffset);
+        state.logEndOffset);
     return tail;
   }
 
   // ---- compaction support ---------------------------------------------------------------------
 
   Path dir() {
-    return dir;
+    return state.dir;
   }
 
   LogContext context() {
-    return ctx;
+    return state.ctx;
   }
 
   Segment activeSegment() {
-    return active;
+    return state.active;
   }
 
   /**
@@ -1679,8 +1383,8 @@ public final class PartitionLog {
       return;
     }
     if (segments.firstKey() == old.baseOffset
-        && logStartOffset < segments.higherKey(old.baseOffset)) {
-      persistLogStartOffset(logStartOffset);
+        && state.logStartOffset < segments.higherKey(old.baseOffset)) {
+      persistLogStartOffset(state.logStartOffset);
     }
     segments.remove(old.baseOffset, old);
   }
@@ -1694,52 +1398,35 @@ public final class PartitionLog {
    * @return true when the partition closed cleanly (no storage failure)
    */
   boolean close(long timeoutMs) {
-    if (!loaded) {
+    if (!state.loaded) {
       return true;
     }
-    closing = true;
+    state.closing = true;
     Barrier b = new Barrier(false, new CompletableFuture<>());
     queue.add(b);
     scheduleWriter();
     try {
-      b.done.get(timeoutMs, TimeUnit.MILLISECONDS);
+      b.done().get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      if (fence == null) {
-        LOG.warn("{}: writer did not finish in time: {}", name, e.toString());
+      if (state.fence == null) {
+        LOG.warn("{}: writer did not finish in time: {}", state.name, e.toString());
       }
     }
     maintenance.lock();
     try {
-      WriteFence f = fence;
+      PartitionState.WriteFence f = state.fence;
       if (f != null) {
-        failDurableWaiters(f.cause());
+        tracker.failDurableWaiters(f.cause());
         return false;
       }
-      // Take the flusher's turn so that no flush runs concurrently with the final one.
-      while (!flushScheduled.compareAndSet(false, true)) {
-        Thread.sleep(1);
-      }
-      try {
-        flushOnce(true);
-        Segment a = active;
-        if (changedSinceLoad || !a.indexFilesCurrent()) {
-          forceIfPresent(a);
-          a.writeIndexFilesIfPresent();
-        }
-        if (changedSinceLoad) {
-          producers.writeSnapshot(dir, logEndOffset);
-          deleteOldProducerSnapshots(logEndOffset);
-        }
-      } finally {
-        flushScheduled.set(false);
-      }
-      return fence == null;
+      tracker.flushForClose();
+      return state.fence == null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
     } catch (IOException | RuntimeException e) {
-      LOG.error("{}: close failed: {}", name, e.toString());
-      failDurableWaiters(new LogStorageException(name + ": close failed", e));
+      LOG.error("{}: close failed: {}", state.name, e.toString());
+      tracker.failDurableWaiters(new LogStorageException(state.name + ": close failed", e));
       return false;
     } finally {
       maintenance.unlock();
@@ -1748,24 +1435,15 @@ public final class PartitionLog {
 
   /** Fails whatever waits and stops writes, for deletion; no flush. */
   void abandon() {
-    closing = true;
-    LogClosedException e = new LogClosedException(name + " was deleted");
+    state.closing = true;
+    LogClosedException e = new LogClosedException(state.name + " was deleted");
     WriterTask t;
     List<WriterTask> left = new ArrayList<>();
     while ((t = queue.poll()) != null) {
       left.add(t);
     }
     failAll(left, e);
-    List<PendingAppend> waiting = new ArrayList<>();
-    synchronized (durableWaiters) {
-      PendingAppend p;
-      while ((p = durableWaiters.poll()) != null) {
-        waiting.add(p);
-      }
-    }
-    for (PendingAppend p : waiting) {
-      p.future.completeExceptionally(e);
-    }
+    tracker.failDurableWaiters(e);
   }
 
   Collection<Segment> segmentsView() {
@@ -1774,6 +1452,6 @@ public final class PartitionLog {
 
   @Override
   public String toString() {
-    return "PartitionLog[" + name + "]";
+    return "PartitionLog[" + state.name + "]";
   }
 }
