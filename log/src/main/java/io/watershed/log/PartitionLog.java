@@ -2,7 +2,6 @@ package io.watershed.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,6 +16,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One partition: an ordered set of segments with a single writer.
+ *
+ * <h2>Parts</h2>
+ *
+ * This class is the partition's public face: appends, reads, offsets, damage, close. The work is
+ * done by parts that share one {@link PartitionState}: the {@link PartitionLoader} opens and
+ * recovers the partition on first use, the {@link PartitionWriter} is its single writer, the {@link
+ * DurabilityTracker} fsyncs and completes durable appends, and {@link Retention} removes old
+ * segments. Each part's javadoc states what it owns and on which threads it runs.
  *
  * <h2>Appends and group commit</h2>
  *
@@ -58,6 +65,7 @@ public final class PartitionLog {
   private final DurabilityTracker tracker;
   private final PartitionWriter writer;
   private final PartitionLoader loader;
+  private final Retention retention;
 
   /** The state's segments by base offset; the cleaner and tests read them here. */
   final ConcurrentSkipListMap<Long, Segment> segments;
@@ -65,7 +73,10 @@ public final class PartitionLog {
   /** The state's maintenance lock: serialises retention, delete-records and compaction. */
   final ReentrantLock maintenance;
 
-  /** Least time between two attempts to resume writes after a failed write. */
+  /**
+   * Least time between two attempts to resume writes after a failed write (the writer's retries and
+   * the log manager's timer).
+   */
   static final long WRITE_RETRY_MS = 1000;
 
   /** Offsets below this were compacted by this process; the cleaner's progress. */
@@ -75,9 +86,10 @@ public final class PartitionLog {
     this.state = new PartitionState(name, dir, config, ctx);
     this.tracker = new DurabilityTracker(state);
     this.writer = new PartitionWriter(this, state, tracker);
+    this.loader = new PartitionLoader(state, tracker, writer, recoveryPoint);
+    this.retention = new Retention(state, writer);
     this.segments = state.segments;
     this.maintenance = state.maintenance;
-    this.loader = new PartitionLoader(state, tracker, writer, recoveryPoint);
   }
 
   /** The name this partition was opened under (its directory name). */
@@ -115,9 +127,12 @@ public final class PartitionLog {
 
   /** Opens the segments on first use. Thread-safe; later calls return at once. */
   void load() {
-    loader.load();
+    if (!state.loaded) {
+      loader.load();
+    }
   }
 
+  /** Fsyncs a directory, so that the names of files created or removed in it are durable. */
   static void fsyncDirectory(Path dir) throws IOException {
     DurableFiles.syncDirectory(dir);
   }
@@ -333,130 +348,22 @@ public final class PartitionLog {
    */
   public long deleteRecordsBefore(long offset) {
     load();
-    maintenance.lock();
-    try {
-      long end = state.logEndOffset;
-      if (offset > end || offset < 0) {
-        throw new OffsetOutOfRangeException(offset, state.logStartOffset, end);
-      }
-      if (offset <= state.logStartOffset) {
-        return state.logStartOffset;
-      }
-      PartitionLoader.persistLogStartOffset(state.dir, offset);
-      state.logStartOffset = offset;
-      deleteSegmentsBelowStart();
-      return state.logStartOffset;
-    } catch (IOException e) {
-      throw new LogStorageException(state.name + ": delete-records failed: " + e.getMessage(), e);
-    } finally {
-      maintenance.unlock();
-    }
+    return retention.deleteRecordsBefore(offset);
   }
 
   /**
-   * Applies time and size retention, deleting whole segments only. The active segment is rolled
-   * first when it alone has expired, and deleted on a later pass.
+   * Applies time and size retention, deleting whole segments only (see {@link Retention#enforce}).
    *
    * @return number of segments deleted
    */
   int enforceRetention() {
-    if (!state.loaded) {
-      load();
-    }
-    maintenance.lock();
-    try {
-      int deleted = deleteSegmentsBelowStart();
-      LogConfig cfg = state.config;
-      if (!cfg.cleanupDelete()) {
-        return deleted;
-      }
-      long now = state.ctx.clock().getAsLong();
-      if (cfg.retentionMs() >= 0) {
-        for (Segment s : sealedSegments()) {
-          s.load();
-          if (now - effectiveMaxTimestamp(s) > cfg.retentionMs()) {
-            deleteSegment(s, "retention.ms");
-            deleted++;
-          } else {
-            break;
-          }
-        }
-        Segment a = state.active;
-        if (segments.size() == 1
-            && !a.isEmpty()
-            && now - effectiveMaxTimestamp(a) > cfg.retentionMs()) {
-          requestRoll();
-        }
-      }
-      if (cfg.retentionBytes() >= 0) {
-        long total = sizeInBytes();
-        for (Segment s : sealedSegments()) {
-          long size = PartitionState.sizeOf(s);
-          if (total - size >= cfg.retentionBytes()) {
-            deleteSegment(s, "retention.bytes");
-            total -= size;
-            deleted++;
-          } else {
-            break;
-          }
-        }
-      }
-      return deleted;
-    } catch (IOException e) {
-      LOG.warn("{}: retention pass failed: {}", state.name, e.toString());
-      return 0;
-    } finally {
-      maintenance.unlock();
-    }
-  }
-
-  private static long effectiveMaxTimestamp(Segment s) throws IOException {
-    long ts = s.maxTimestamp();
-    return ts >= 0 ? ts : Files.getLastModifiedTime(s.file.path()).toMillis();
+    load();
+    return retention.enforce();
   }
 
   /** Segments before the active one, oldest first (see {@link PartitionState#sealedSegments}). */
   List<Segment> sealedSegments() {
     return state.sealedSegments();
-  }
-
-  private int deleteSegmentsBelowStart() throws IOException {
-    int deleted = 0;
-    for (Segment s : sealedSegments()) {
-      s.load();
-      if (s.nextOffset() <= state.logStartOffset) {
-        deleteSegment(s, "log start offset", false);
-        deleted++;
-      } else {
-        break;
-      }
-    }
-    return deleted;
-  }
-
-  /**
-   * Deletes a segment by retention. The new start offset is persisted before the file goes, so that
-   * a crash in between leaves an unreadable segment to delete again, never a start offset that
-   * points into deleted data.
-   */
-  private void deleteSegment(Segment s, String reason) throws IOException {
-    deleteSegment(s, reason, true);
-  }
-
-  /**
-   * @param advanceStart move the log start offset to the next segment (retention); false when the
-   *     segment lies wholly below a start offset that was set on purpose (delete-records)
-   */
-  private void deleteSegment(Segment s, String reason, boolean advanceStart) throws IOException {
-    Long next = segments.higherKey(s.baseOffset);
-    if (advanceStart && next != null && next > state.logStartOffset) {
-      PartitionLoader.persistLogStartOffset(state.dir, next);
-      state.logStartOffset = next;
-    }
-    segments.remove(s.baseOffset, s);
-    s.delete();
-    state.ctx.stats().segmentsDeleted.increment();
-    LOG.info("{}: deleted segment {} ({})", state.name, s, reason);
   }
 
   /** Asks the writer to roll the active segment if it holds data. */
@@ -563,16 +470,7 @@ public final class PartitionLog {
    * cleaner holds {@link #maintenance}.
    */
   void replaceSegment(Segment old, Segment replacement) throws IOException {
-    if (replacement != null) {
-      replacement.setFollowingBase(old.followingBase());
-      segments.replace(old.baseOffset, old, replacement);
-      return;
-    }
-    if (segments.firstKey() == old.baseOffset
-        && state.logStartOffset < segments.higherKey(old.baseOffset)) {
-      PartitionLoader.persistLogStartOffset(state.dir, state.logStartOffset);
-    }
-    segments.remove(old.baseOffset, old);
+    retention.replaceSegment(old, replacement);
   }
 
   // ---- close ----------------------------------------------------------------------------------
