@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * them from the recovery point after an unclean shutdown (cutting only a torn tail, fencing any
  * other damage), starts a new segment after damage whose end is known, rebuilds the producer state
  * from the newest snapshot and the batches after it, and sets the offsets in {@link
- * PartitionState}. Appends that come before the load is done wait for it, in order (they are never
- * refused and never overtake one another), while the load runs on a writer thread rather than on
- * the caller's (often a network event loop).
+ * PartitionState}. Appends that come before the load is done wait for it, in order, none overtaking
+ * another, while the load runs on a writer thread rather than on the caller's (often a network
+ * event loop); if the load fails they fail, and the next use tries again.
  *
  * <p>Owns the {@value #LOG_START_OFFSET_FILE} file. Its layout: the log start offset in decimal
  * ASCII followed by a newline, replaced atomically; a missing or unreadable file means the log
