@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: the writer hands work over through concurrent collections; one flush runs at a
  * time per partition (guarded by {@code flushScheduled}, which close takes for its final flush), on
- * the log's flusher pool. A failed fsync of records fences the partition for good (see {@link
- * PartitionLog}): the kernel may have dropped the dirty pages.
+ * the log's flusher pool. A failed fsync of records fences the partition until it is reopened (see
+ * {@link PartitionLog}): the kernel may have dropped the dirty pages.
  */
 final class DurabilityTracker {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
