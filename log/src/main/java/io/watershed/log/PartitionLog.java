@@ -1,33 +1,29 @@
 package io.watershed.log;
 
-import io.watershed.log.format.RecordBatchLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One partition: an ordered set of segments with a single writer.
+ *
+ * <h2>Parts</h2>
+ *
+ * This class is the partition's public face: appends, reads, offsets, damage, close. The work is
+ * done by parts that share one {@link PartitionState}: the {@link PartitionLoader} opens and
+ * recovers the partition on first use, the {@link PartitionWriter} is its single writer, the {@link
+ * DurabilityTracker} fsyncs and completes durable appends, and {@link Retention} removes old
+ * segments. Each part's javadoc states what it owns and on which threads it runs.
  *
  * <h2>Appends and group commit</h2>
  *
@@ -65,406 +61,78 @@ import org.slf4j.LoggerFactory;
 public final class PartitionLog {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
 
-  /** Most bytes one drain writes before it yields the writer thread to other partitions. */
-  private static final int MAX_DRAIN_BYTES = 4 * 1024 * 1024;
+  private final PartitionState state;
+  private final DurabilityTracker tracker;
+  private final PartitionWriter writer;
+  private final PartitionLoader loader;
+  private final Retention retention;
 
-  private static final int MAX_DRAIN_ROUNDS = 8;
-  private static final String LOG_START_OFFSET_FILE = "log-start-offset";
+  /** The state's segments by base offset; the cleaner and tests read them here. */
+  final ConcurrentSkipListMap<Long, Segment> segments;
 
-  /** Producers silent for this long are forgotten (Kafka: producer.id.expiration.ms). */
-  static final long PRODUCER_EXPIRATION_MS = 24L * 3600 * 1000;
-
-  /** Producer-state snapshots kept; older ones are deleted. */
-  private static final int PRODUCER_SNAPSHOTS_KEPT = 2;
-
-  private final String name;
-  private final Path dir;
-  private final LogContext ctx;
-  private volatile LogConfig config;
-
-  /** The segments by base offset; the last one is the active segment. */
-  final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
-
-  private volatile Segment active;
-  private volatile long logStartOffset;
-  private volatile long logEndOffset;
-  private volatile long durableOffset;
-  private volatile WriteFence fence;
+  /** The state's maintenance lock: serialises retention, delete-records and compaction. */
+  final ReentrantLock maintenance;
 
   /**
-   * Why the partition refuses writes.
-   *
-   * @param sticky until reopened (a failed fsync of records); otherwise retried
-   * @param sinceMs when the fence was set or last retried, by the log's clock
+   * Least time between two attempts to resume writes after a failed write (the writer's retries and
+   * the log manager's timer).
    */
-  private record WriteFence(LogStorageException cause, boolean sticky, long sinceMs) {}
-
-  /** Least time between two attempts to resume writes after a failed write. */
   static final long WRITE_RETRY_MS = 1000;
-
-  /** A retry is not worth a write while the file system has less than this free. */
-  private static final long MIN_FREE_BYTES_TO_RESUME = 64 * 1024;
-
-  private final AtomicBoolean resumeScheduled = new AtomicBoolean();
-
-  /**
-   * Damage at the end of the last segment whose end offset is unknown: appends would reuse offsets
-   * the damaged bytes may have held, so they are refused until the damage is skipped.
-   */
-  private volatile LogDamage damagedTail;
-
-  private volatile boolean closing;
-  private volatile boolean loaded;
-  private final Object loadLock = new Object();
-
-  /** Appends that came before the partition was loaded, in order; guarded by loadLock. */
-  private final List<DeferredAppend> awaitingLoad = new ArrayList<>();
-
-  /** Whether a writer thread is about to load the partition; guarded by loadLock. */
-  private boolean loadScheduled;
-
-  /** Offset from which an unclean shutdown requires a CRC scan, or -1 when shut down cleanly. */
-  private final long recoveryPoint;
-
-  /** Idempotent-producer state; owned by the writer once loaded. */
-  private ProducerStateTable producers = new ProducerStateTable();
-
-  /** Producer-state snapshots taken at rolls, written by the flusher. */
-  private final ConcurrentLinkedQueue<Map.Entry<Long, ProducerStateTable>> producerSnapshots =
-      new ConcurrentLinkedQueue<>();
-
-  private final ConcurrentLinkedQueue<WriterTask> queue = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean writerScheduled = new AtomicBoolean();
-
-  private final ConcurrentLinkedQueue<PendingAppend> durableWaiters = new ConcurrentLinkedQueue<>();
-  private final Set<Segment> dirty = ConcurrentHashMap.newKeySet();
-  private final ConcurrentLinkedQueue<Segment> sealing = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean flushScheduled = new AtomicBoolean();
-  private final AtomicBoolean dirDirty = new AtomicBoolean();
-
-  /**
-   * Whether anything changed since the partition was loaded (appends, rolls, deletions, a producer
-   * state rebuilt from the log); an unchanged partition has nothing to write at close.
-   */
-  private volatile boolean changedSinceLoad;
 
   /** Offsets below this were compacted by this process; the cleaner's progress. */
   volatile long firstDirtyOffset;
 
-  /** Serialises retention, delete-records and compaction; the writer never takes it. */
-  final ReentrantLock maintenance = new ReentrantLock();
-
-  private final List<LogListener> listeners = new CopyOnWriteArrayList<>();
-
-  private final PartitionTraffic traffic = new PartitionTraffic();
-
   PartitionLog(String name, Path dir, LogConfig config, LogContext ctx, long recoveryPoint) {
-    this.name = name;
-    this.dir = dir;
-    this.config = config;
-    this.ctx = ctx;
-    this.recoveryPoint = recoveryPoint;
+    this.state = new PartitionState(name, dir, config, ctx);
+    this.tracker = new DurabilityTracker(state);
+    this.writer = new PartitionWriter(this, state, tracker);
+    this.loader = new PartitionLoader(state, tracker, writer, recoveryPoint);
+    this.retention = new Retention(state, writer);
+    this.segments = state.segments;
+    this.maintenance = state.maintenance;
   }
 
   /** The name this partition was opened under (its directory name). */
   public String name() {
-    return name;
+    return state.name;
   }
 
   public LogConfig config() {
-    return config;
+    return state.config;
   }
 
   /** Installs a new configuration; it applies to appends, rolls and retention from now on. */
   public void updateConfig(LogConfig newConfig) {
-    this.config = newConfig;
+    state.config = newConfig;
   }
 
   /** Records and bytes in and out of this partition since it was opened, for metrics. */
   public PartitionTraffic traffic() {
-    return traffic;
+    return state.traffic;
   }
 
   public void addListener(LogListener listener) {
-    listeners.add(listener);
+    state.listeners.add(listener);
   }
 
   public void removeListener(LogListener listener) {
-    listeners.remove(listener);
+    state.listeners.remove(listener);
   }
 
   // ---- loading --------------------------------------------------------------------------------
 
   boolean isLoaded() {
-    return loaded;
+    return state.loaded;
   }
 
   /** Opens the segments on first use. Thread-safe; later calls return at once. */
   void load() {
-    if (loaded) {
-      return;
-    }
-    synchronized (loadLock) {
-      if (loaded) {
-        return;
-      }
-      try {
-        doLoad();
-      } catch (IOException e) {
-        throw new LogStorageException(name + ": cannot open partition: " + e.getMessage(), e);
-      }
-      takeAwaitingLoad();
-      loaded = true;
+    if (!state.loaded) {
+      loader.load();
     }
   }
 
-  private void doLoad() throws IOException {
-    Files.createDirectories(dir);
-    List<Long> bases = new ArrayList<>();
-    List<Path> indexFiles = new ArrayList<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-      for (Path f : files) {
-        String fileName = f.getFileName().toString();
-        if (fileName.endsWith(".cleaned") || fileName.endsWith(".tmp")) {
-          // An interrupted compaction or index write: the original is intact, roll back.
-          LOG.info("{}: removing leftover {}", name, fileName);
-          Files.deleteIfExists(f);
-        } else if (fileName.endsWith(".log") && fileName.length() == 24) {
-          bases.add(Long.parseLong(fileName.substring(0, 20)));
-        } else if (fileName.endsWith(".index") || fileName.endsWith(".timeindex")) {
-          indexFiles.add(f);
-        }
-      }
-    }
-    bases.sort(null);
-    // A segment is deleted records file first, index files after: a crash in between (retention,
-    // compaction emptying a segment) leaves index files of no segment. Finish the deletion.
-    Set<String> segmentStems = new HashSet<>();
-    for (long base : bases) {
-      segmentStems.add(Segment.fileStem(base));
-    }
-    for (Path f : indexFiles) {
-      String fileName = f.getFileName().toString();
-      if (!segmentStems.contains(fileName.substring(0, fileName.indexOf('.')))) {
-        LOG.info("{}: removing {}, whose segment no longer exists", name, f.getFileName());
-        Files.deleteIfExists(f);
-      }
-    }
-    long persistedStart = readLogStartOffset();
-    logStartOffset = Math.max(0, persistedStart);
-    Segment previous = null;
-    for (long base : bases) {
-      Segment s = Segment.existing(dir, base, ctx.pool());
-      if (previous != null) {
-        previous.setFollowingBase(base);
-      }
-      segments.put(base, s);
-      previous = s;
-    }
-    if (recoveryPoint >= 0 && !segments.isEmpty()) {
-      recover();
-    }
-    if (segments.isEmpty()) {
-      segments.put(
-          logStartOffset, Segment.create(dir, logStartOffset, ctx.pool(), ctx.clock().getAsLong()));
-      dirDirty.set(true);
-    }
-    Segment last = segments.lastEntry().getValue();
-    last.ensureVerified();
-    LogDamage tail = last.tailDamage();
-    if (tail != null && tail.endKnown()) {
-      // Appends must not land after damaged bytes in the same file (its index files could then
-      // no longer state where the damage ends): start a new segment at the damage's end offset,
-      // whose name keeps that offset across restarts.
-      Segment next = Segment.create(dir, tail.endOffset(), ctx.pool(), ctx.clock().getAsLong());
-      last.setFollowingBase(next.baseOffset);
-      segments.put(next.baseOffset, next);
-      dirDirty.set(true);
-      changedSinceLoad = true;
-      last = next;
-    } else if (tail != null) {
-      damagedTail = tail;
-      LOG.error(
-          "{}: the log ends in damaged bytes whose offsets are unknown; appends are refused until"
-              + " an operator skips the damage (watershed topics repair)",
-          name);
-    }
-    active = last;
-    logEndOffset = last.nextOffset();
-    loadProducerState();
-    // The persisted start offset wins (compaction may have removed whole segments above it);
-    // without one, the log starts at its first segment.
-    logStartOffset =
-        Math.min(persistedStart >= 0 ? persistedStart : segments.firstKey(), logEndOffset);
-    durableOffset = logEndOffset;
-  }
-
-  /**
-   * Scans, with CRC checks, every segment from the one holding the recovery point onwards. Only a
-   * torn tail is cut: damage that runs to the end of the last segment holding data and starts at or
-   * after the recovery point (written, never acknowledged as durable). Any other damage — before
-   * the recovery point, or with intact batches after it — is fenced. Empty segments after a cut
-   * tail are removed, so the log ends where its intact data ends.
-   */
-  private void recover() throws IOException {
-    Long from = segments.floorKey(recoveryPoint);
-    if (from == null) {
-      from = segments.firstKey();
-    }
-    long minOffset = from;
-    boolean cut = false;
-    long droppedBytes = 0;
-    List<Segment> toScan = new ArrayList<>(segments.tailMap(from, true).values());
-    Segment lastWithData = null;
-    for (Segment s : toScan) {
-      if (Files.size(s.file.path()) > 0) {
-        lastWithData = s;
-      }
-    }
-    for (Segment s : toScan) {
-      if (cut) {
-        LOG.warn("{}: removing empty segment {} after the truncated tail", name, s);
-        segments.remove(s.baseOffset);
-        s.delete();
-        continue;
-      }
-      long dropped =
-          s.recover(
-              minOffset,
-              s == lastWithData ? recoveryPoint : Long.MAX_VALUE,
-              s.baseOffset <= recoveryPoint ? recoveryPoint : -1);
-      droppedBytes += dropped;
-      if (dropped > 0) {
-        cut = true;
-      }
-      minOffset = s.nextOffset();
-      s.force();
-    }
-    if (droppedBytes > 0) {
-      LOG.warn(
-          "{}: recovery dropped {} bytes; the log now ends at offset {}",
-          name,
-          droppedBytes,
-          minOffset);
-    } else {
-      LOG.info("{}: recovered {} segment(s) from offset {}", name, toScan.size(), from);
-    }
-  }
-
-  /**
-   * Rebuilds the producer state: the newest snapshot at or below the log end, then every batch
-   * after it. Snapshots beyond the log end (the log was truncated by recovery) are deleted.
-   */
-  private void loadProducerState() throws IOException {
-    List<Long> offsets = producerSnapshotOffsets();
-    long from = segments.firstKey();
-    ProducerStateTable table = null;
-    for (int i = offsets.size() - 1; i >= 0 && table == null; i--) {
-      long offset = offsets.get(i);
-      if (offset > logEndOffset) {
-        Files.deleteIfExists(ProducerStateTable.snapshotPath(dir, offset));
-        continue;
-      }
-      table = ProducerStateTable.readSnapshot(ProducerStateTable.snapshotPath(dir, offset), offset);
-      if (table != null) {
-        from = offset;
-      }
-    }
-    producers = table != null ? table : new ProducerStateTable();
-    if (from >= logEndOffset) {
-      return;
-    }
-    changedSinceLoad = true; // the state at the log end is not on disk yet
-    ProducerStateTable rebuilt = producers;
-    Map.Entry<Long, Segment> start = segments.floorEntry(from);
-    for (Segment s :
-        segments.tailMap(start == null ? segments.firstKey() : start.getKey(), true).values()) {
-      s.load();
-      long replayFrom = from;
-      try (FileHandlePool.Lease lease = ctx.pool().acquire(s.file)) {
-        SegmentScanner.scan(
-            lease.channel(),
-            0,
-            s.size(),
-            s.baseOffset,
-            Long.MAX_VALUE,
-            false,
-            s.damages(),
-            (position, batch) -> {
-              long base = RecordBatchLayout.baseOffset(batch, 0);
-              long producerId = RecordBatchLayout.producerId(batch, 0);
-              if (base < replayFrom || producerId < 0 || RecordBatchLayout.isControl(batch, 0)) {
-                return;
-              }
-              int first = RecordBatchLayout.baseSequence(batch, 0);
-              int delta = RecordBatchLayout.lastOffsetDelta(batch, 0);
-              rebuilt.update(
-                  producerId,
-                  RecordBatchLayout.producerEpoch(batch, 0),
-                  new ProducerStateTable.BatchInfo(
-                      first,
-                      lastSequence(first, delta),
-                      base,
-                      base + delta,
-                      RecordBatchLayout.maxTimestamp(batch, 0)));
-            });
-      }
-    }
-  }
-
-  private List<Long> producerSnapshotOffsets() throws IOException {
-    List<Long> offsets = new ArrayList<>();
-    try (DirectoryStream<Path> files =
-        Files.newDirectoryStream(dir, "*" + ProducerStateTable.SUFFIX)) {
-      for (Path f : files) {
-        String n = f.getFileName().toString();
-        if (n.length() == 20 + ProducerStateTable.SUFFIX.length()) {
-          offsets.add(Long.parseLong(n.substring(0, 20)));
-        }
-      }
-    }
-    offsets.sort(null);
-    return offsets;
-  }
-
-  private void deleteOldProducerSnapshots(long newest) throws IOException {
-    List<Long> offsets = producerSnapshotOffsets();
-    int keep = PRODUCER_SNAPSHOTS_KEPT;
-    for (int i = offsets.size() - 1; i >= 0; i--) {
-      long offset = offsets.get(i);
-      if (offset > newest) {
-        continue;
-      }
-      if (keep > 0) {
-        keep--;
-      } else {
-        Files.deleteIfExists(ProducerStateTable.snapshotPath(dir, offset));
-      }
-    }
-  }
-
-  /** The persisted log start offset, or -1 when none was persisted. */
-  private long readLogStartOffset() throws IOException {
-    Path file = dir.resolve(LOG_START_OFFSET_FILE);
-    if (!Files.exists(file)) {
-      return -1;
-    }
-    String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
-    try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      LOG.warn("{}: ignoring unreadable {}", name, LOG_START_OFFSET_FILE);
-      return -1;
-    }
-  }
-
-  private void persistLogStartOffset(long offset) throws IOException {
-    DurableFiles.writeAtomically(
-        dir.resolve(LOG_START_OFFSET_FILE),
-        ByteBuffer.wrap((offset + "\n").getBytes(StandardCharsets.US_ASCII)),
-        true);
-  }
-
+  /** Fsyncs a directory, so that the names of files created or removed in it are durable. */
   static void fsyncDirectory(Path dir) throws IOException {
     DurableFiles.syncDirectory(dir);
   }
@@ -474,34 +142,30 @@ public final class PartitionLog {
   /** The first readable offset. */
   public long logStartOffset() {
     load();
-    return logStartOffset;
+    return state.logStartOffset;
   }
 
   /** The offset the next record will get; everything below it is readable. */
   public long logEndOffset() {
     load();
-    return logEndOffset;
+    return state.logEndOffset;
   }
 
   /** Everything below this offset has been fsynced. */
   public long durableOffset() {
     load();
-    return durableOffset;
+    return state.durableOffset;
   }
 
   /** The durable offset if loaded, else -1 (for checkpoints, without forcing a load). */
   long recoveryPointIfLoaded() {
-    return loaded ? durableOffset : -1;
+    return state.loaded ? state.durableOffset : -1;
   }
 
   /** Bytes of all segments. */
   public long sizeInBytes() {
     load();
-    long total = 0;
-    for (Segment s : segments.values()) {
-      total += sizeOf(s);
-    }
-    return total;
+    return state.sizeInBytes();
   }
 
   public int segmentCount() {
@@ -509,43 +173,7 @@ public final class PartitionLog {
     return segments.size();
   }
 
-  private static long sizeOf(Segment s) {
-    if (s.isLoaded()) {
-      return s.size();
-    }
-    try {
-      return Files.size(s.file.path());
-    } catch (IOException e) {
-      return 0;
-    }
-  }
-
   // ---- append ---------------------------------------------------------------------------------
-
-  /** A unit of work for the writer. */
-  private sealed interface WriterTask permits PendingAppend, Barrier, Resume {}
-
-  /** Tries to lift a retryable write fence (see {@link #tryResume}). */
-  private record Resume() implements WriterTask {}
-
-  /** Rolls the active segment if it holds data, then completes. */
-  private record Barrier(boolean roll, CompletableFuture<Void> done) implements WriterTask {}
-
-  private static final class PendingAppend implements WriterTask {
-    final BatchValidator.Validated batches;
-    final AppendOptions options;
-    final CompletableFuture<AppendResult> future = new CompletableFuture<>();
-    long firstOffset;
-    long lastOffset;
-    long logAppendTime = RecordBatchLayout.NO_TIMESTAMP;
-    boolean duplicate;
-    AppendResult result;
-
-    PendingAppend(BatchValidator.Validated batches, AppendOptions options) {
-      this.batches = batches;
-      this.options = options;
-    }
-  }
 
   /**
    * Appends one or more v2 batches, held between {@code batches}' position and limit. The log
@@ -559,717 +187,38 @@ public final class PartitionLog {
    * Thread-safe.
    */
   public CompletableFuture<AppendResult> append(ByteBuffer batches, AppendOptions options) {
-    if (!loaded) {
-      CompletableFuture<AppendResult> deferred = appendAfterLoad(batches, options);
+    if (!state.loaded) {
+      CompletableFuture<AppendResult> deferred = loader.appendAfterLoad(batches, options);
       if (deferred != null) {
         return deferred;
       }
     }
-    return appendLoaded(batches, options);
-  }
-
-  /**
-   * The first appends to a partition not loaded yet: opening its segments reads the disk, which the
-   * caller (often a network event loop) must not wait for, so the load runs on a writer thread and
-   * these appends are taken, in the order they came, once it is done. Appends that come meanwhile
-   * wait for that load too, so none overtakes another.
-   *
-   * @return the deferred append, or null when the partition turned out to be loaded already
-   */
-  private CompletableFuture<AppendResult> appendAfterLoad(
-      ByteBuffer batches, AppendOptions options) {
-    synchronized (loadLock) {
-      if (loaded) {
-        return null;
-      }
-      DeferredAppend d = new DeferredAppend(batches, options, new CompletableFuture<>());
-      awaitingLoad.add(d);
-      if (!loadScheduled) {
-        loadScheduled = true;
-        try {
-          ctx.writers().execute(this::loadThenAppend);
-        } catch (RejectedExecutionException e) {
-          loadScheduled = false;
-          awaitingLoad.clear();
-          return CompletableFuture.failedFuture(new LogClosedException(name + " is closed"));
-        }
-      }
-      return d.done;
-    }
-  }
-
-  /** An append that waits for its partition to be loaded. */
-  private record DeferredAppend(
-      ByteBuffer batches, AppendOptions options, CompletableFuture<AppendResult> done) {}
-
-  /**
-   * Loads the partition and takes the appends that waited for it, in order, all under the load
-   * lock: an append arriving meanwhile waits for the lock and then finds the partition loaded, so
-   * it queues behind them. If the load fails they fail, and the next use tries again.
-   */
-  private void loadThenAppend() {
-    synchronized (loadLock) {
-      loadScheduled = false;
-      if (closing && !loaded) {
-        // Closed or deleted meanwhile: opening it now would recreate a deleted directory.
-        failAwaitingLoad(new LogClosedException(name + " is closed"));
-        return;
-      }
-      try {
-        load(); // takes the waiting appends; at once if a reader's load() came first
-      } catch (RuntimeException e) {
-        LOG.error("{}: cannot open partition: {}", name, e.toString());
-        failAwaitingLoad(
-            e instanceof LogStorageException storage
-                ? storage
-                : new LogStorageException(name + ": cannot open partition: " + e.getMessage(), e));
-      }
-    }
-  }
-
-  /** Caller holds the load lock. */
-  private void failAwaitingLoad(LogException e) {
-    awaitingLoad.forEach(d -> d.done.completeExceptionally(e));
-    awaitingLoad.clear();
-  }
-
-  /**
-   * Just after the load, before {@code loaded} is set, under the load lock: queues the appends that
-   * waited for it, in order, ahead of any that come once the partition shows as loaded.
-   */
-  private void takeAwaitingLoad() {
-    List<DeferredAppend> waiting = new ArrayList<>(awaitingLoad);
-    awaitingLoad.clear();
-    for (DeferredAppend d : waiting) {
-      appendLoaded(d.batches, d.options)
-          .whenComplete(
-              (result, error) -> {
-                if (error != null) {
-                  d.done.completeExceptionally(error);
-                } else {
-                  d.done.complete(result);
-                }
-              });
-    }
-  }
-
-  /** An append to a loaded partition (or, under the load lock, one whose load just finished). */
-  private CompletableFuture<AppendResult> appendLoaded(ByteBuffer batches, AppendOptions options) {
-    try {
-      checkWritable();
-      BatchValidator.Validated v =
-          BatchValidator.validate(batches, config, options, ctx.clock().getAsLong());
-      PendingAppend p = new PendingAppend(v, options);
-      queue.add(p);
-      scheduleWriter();
-      return p.future;
-    } catch (LogException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  private void checkWritable() {
-    WriteFence f = fence;
-    if (f != null && !scheduleResume(f)) {
-      throw refusal(f);
-    }
-    LogDamage tail = damagedTail;
-    if (tail != null) {
-      throw damagedTailRefusal(tail);
-    }
-    if (closing) {
-      throw new LogClosedException(name + " is closed");
-    }
-  }
-
-  private void scheduleWriter() {
-    if (writerScheduled.compareAndSet(false, true)) {
-      ctx.writers().execute(this::drain);
-    }
-  }
-
-  /** The writer: one instance runs at a time per partition (guarded by writerScheduled). */
-  private void drain() {
-    for (int round = 0; round < MAX_DRAIN_ROUNDS; round++) {
-      List<WriterTask> tasks = new ArrayList<>();
-      long bytes = 0;
-      WriterTask t;
-      while (bytes < MAX_DRAIN_BYTES && (t = queue.poll()) != null) {
-        tasks.add(t);
-        if (t instanceof PendingAppend p) {
-          bytes += p.batches.totalBytes;
-        }
-      }
-      if (tasks.isEmpty()) {
-        writerScheduled.set(false);
-        if (queue.isEmpty() || !writerScheduled.compareAndSet(false, true)) {
-          return;
-        }
-        continue;
-      }
-      try {
-        process(tasks);
-      } catch (LogStorageException e) {
-        failAll(tasks, e); // already logged where the write failed
-      } catch (Throwable e) {
-        LOG.error("{}: writer failed", name, e);
-        failAll(tasks, asStorageFailure(e));
-      }
-    }
-    // Yield to other partitions; writerScheduled stays set, so no second drain can start.
-    ctx.writers().execute(this::drain);
-  }
-
-  private LogException asStorageFailure(Throwable e) {
-    if (e instanceof LogException le) {
-      return le;
-    }
-    return new LogStorageException(name + ": " + e, e);
-  }
-
-  private static void failAll(List<WriterTask> tasks, LogException e) {
-    for (WriterTask t : tasks) {
-      if (t instanceof PendingAppend p) {
-        p.future.completeExceptionally(e);
-      } else if (t instanceof Barrier b) {
-        b.done.completeExceptionally(e);
-      }
-    }
-  }
-
-  /** Staged writes of one drain, flushed to the active segment together. */
-  private final class Stage {
-    final List<ByteBuffer> buffers = new ArrayList<>();
-    final List<long[]> batches = new ArrayList<>(); // position, size, base, maxTs, ofMax, crc, next
-    final List<PendingAppend> finished = new ArrayList<>();
-    final List<Barrier> barriers = new ArrayList<>();
-    Segment segment;
-    int position;
-    long nextOffset;
-  }
-
-  private LogStorageException damagedTailRefusal(LogDamage tail) {
-    return new LogStorageException(
-        name
-            + " refuses appends: it ends in damaged bytes from offset "
-            + tail.firstOffset()
-            + " whose extent is unknown; skip the damage to resume (watershed topics repair)",
-        null);
-  }
-
-  private LogStorageException refusal(WriteFence f) {
-    return new LogStorageException(
-        name
-            + " refuses writes after a storage failure ("
-            + f.cause().getMessage()
-            + (f.sticky() ? "); it takes writes again once reopened" : "); retrying"),
-        f.cause());
-  }
-
-  /**
-   * Queues an attempt to lift a retryable fence when the last one is old enough; an append then
-   * queues behind it instead of being refused.
-   *
-   * @return whether an attempt is queued
-   */
-  private boolean scheduleResume(WriteFence f) {
-    if (f.sticky()
-        || closing
-        || ctx.clock().getAsLong() - f.sinceMs() < WRITE_RETRY_MS
-        || !resumeScheduled.compareAndSet(false, true)) {
-      return false;
-    }
-    queue.add(new Resume());
-    scheduleWriter();
-    return true;
-  }
-
-  /** For the log manager's timer: retries a fenced partition even when no append comes. */
-  void retryWritesIfFenced() {
-    WriteFence f = fence;
-    if (f != null) {
-      scheduleResume(f);
-    }
-  }
-
-  /**
-   * On the writer: lifts a retryable fence when the file system has room again, after cutting any
-   * partial write off the active segment (bytes beyond its published size were never acknowledged).
-   * On failure the fence stays, and the next attempt waits {@link #WRITE_RETRY_MS}.
-   */
-  private void tryResume() {
-    resumeScheduled.set(false);
-    WriteFence f = fence;
-    if (f == null || f.sticky()) {
-      return;
-    }
-    long now = ctx.clock().getAsLong();
-    try {
-      if (Files.getFileStore(dir).getUsableSpace() < MIN_FREE_BYTES_TO_RESUME) {
-        fence = new WriteFence(f.cause(), false, now);
-        return;
-      }
-      Segment a = active;
-      try (FileHandlePool.Lease lease = ctx.pool().acquire(a.file)) {
-        if (lease.channel().size() > a.size()) {
-          a.truncateAfterFailedWrite(lease.channel());
-        }
-      }
-      fence = null;
-      LOG.info("{}: writes resume after the storage failure ({})", name, f.cause().getMessage());
-    } catch (IOException | RuntimeException e) {
-      fence = new WriteFence(f.cause(), false, now);
-      LOG.debug("{}: writes cannot resume yet: {}", name, e.toString());
-    }
-  }
-
-  /** Fences the partition after a failed write or fsync, counting and logging it once. */
-  private LogStorageException fenceAfter(String what, Exception e, boolean sticky) {
-    LogStorageException cause =
-        new LogStorageException(name + ": " + what + ": " + e.getMessage(), e);
-    WriteFence previous = fence;
-    fence = new WriteFence(cause, sticky || (previous != null && previous.sticky()), now());
-    if (previous == null) {
-      ctx.stats().storageFailures.increment();
-      LOG.error(
-          "{}: {} ({}); refusing writes {}",
-          name,
-          what,
-          e.toString(),
-          sticky ? "until the partition is reopened" : "until the disk takes them again");
-    }
-    return cause;
-  }
-
-  private long now() {
-    return ctx.clock().getAsLong();
+    return writer.append(batches, options);
   }
 
   /** Whether the partition refuses writes after a storage failure (for health and metrics). */
   public boolean isFenced() {
-    return fence != null || damagedTail != null;
+    return state.fence != null || state.damagedTail != null;
   }
 
   /** Why the partition refuses writes, or null when it takes them. */
   public String fenceReason() {
-    WriteFence f = fence;
+    PartitionState.WriteFence f = state.fence;
     if (f != null) {
       return f.cause().getMessage();
     }
-    LogDamage tail = damagedTail;
-    return tail == null ? null : damagedTailRefusal(tail).getMessage();
+    LogDamage tail = state.damagedTail;
+    return tail == null ? null : state.damagedTailRefusal(tail).getMessage();
   }
 
-  private void process(List<WriterTask> tasks) throws IOException {
-    if (tasks.removeIf(t -> t instanceof Resume)) {
-      tryResume();
-    }
-    WriteFence f = fence;
-    if (f != null) {
-      failAll(tasks, refusal(f));
-      return;
-    }
-    LogDamage tail = damagedTail;
-    if (tail != null) {
-      // Appends are refused; barriers complete without rolling (a new segment would give the
-      // damaged offsets again).
-      for (WriterTask t : tasks) {
-        if (t instanceof PendingAppend p) {
-          p.future.completeExceptionally(damagedTailRefusal(tail));
-        } else if (t instanceof Barrier b) {
-          b.done.complete(null);
-        }
-      }
-      return;
-    }
-    long now = ctx.clock().getAsLong();
-    LogConfig cfg = config;
-    Stage stage = new Stage();
-    stage.segment = active;
-    stage.position = stage.segment.size();
-    stage.nextOffset = logEndOffset;
-    List<PendingAppend> written = new ArrayList<>();
-    try {
-      for (WriterTask task : tasks) {
-        if (task instanceof Barrier b) {
-          if (b.roll && stage.position > 0) {
-            writeStage(stage, written);
-            roll(stage, now);
-          }
-          stage.barriers.add(b);
-          continue;
-        }
-        PendingAppend p = (PendingAppend) task;
-        BatchValidator.Validated v = p.batches;
-        ProducerStateTable.BatchInfo duplicate;
-        try {
-          BatchValidator.checkUnchanged(v, name);
-          duplicate = checkProducers(v);
-        } catch (LogException e) {
-          p.future.completeExceptionally(e);
-          continue;
-        }
-        if (duplicate != null) {
-          // A retry of a batch already in the log: report where it landed, write nothing.
-          p.firstOffset = duplicate.firstOffset();
-          p.lastOffset = duplicate.lastOffset();
-          p.logAppendTime =
-              cfg.logAppendTime() ? duplicate.timestamp() : RecordBatchLayout.NO_TIMESTAMP;
-          p.duplicate = true;
-          stage.finished.add(p);
-          continue;
-        }
-        p.firstOffset = stage.nextOffset;
-        for (int i = 0; i < v.count; i++) {
-          int size = v.sizes[i];
-          if (stage.position > 0
-              && (stage.position + (long) size > cfg.segmentBytes()
-                  || now - stage.segment.createdMs() >= cfg.segmentMs())) {
-            writeStage(stage, written);
-            roll(stage, now);
-          }
-          ByteBuffer buf = v.buffer;
-          int at = v.positions[i];
-          long base = stage.nextOffset;
-          buf.putLong(at + RecordBatchLayout.BASE_OFFSET, base);
-          buf.putInt(at + RecordBatchLayout.PARTITION_LEADER_EPOCH, 0);
-          long maxTs;
-          long offsetOfMax;
-          if (cfg.logAppendTime()) {
-            RecordBatchLayout.stampLogAppendTime(buf, at, now);
-            maxTs = now;
-            offsetOfMax = base;
-            p.logAppendTime = now;
-          } else {
-            maxTs = v.maxTimestamps[i];
-            offsetOfMax = base + v.offsetDeltaOfMaxTimestamp[i];
-          }
-          long producerId = RecordBatchLayout.producerId(buf, at);
-          if (producerId >= 0 && !RecordBatchLayout.isControl(buf, at)) {
-            int first = RecordBatchLayout.baseSequence(buf, at);
-            producers.update(
-                producerId,
-                RecordBatchLayout.producerEpoch(buf, at),
-                new ProducerStateTable.BatchInfo(
-                    first,
-                    lastSequence(first, v.offsetSpans[i] - 1),
-                    base,
-                    base + v.offsetSpans[i] - 1,
-                    maxTs));
-          }
-          stage.buffers.add(buf.slice(at, size));
-          stage.batches.add(
-              new long[] {
-                stage.position, size, base, maxTs, offsetOfMax, RecordBatchLayout.storedCrc(buf, at)
-              });
-          stage.position += size;
-          stage.nextOffset += v.offsetSpans[i];
-        }
-        p.lastOffset = stage.nextOffset - 1;
-        stage.finished.add(p);
-      }
-      writeStage(stage, written);
-    } finally {
-      complete(written, stage.barriers);
-    }
-  }
-
-  /**
-   * Checks the batches of one append against the producer state.
-   *
-   * @return the retained batch this append repeats (a retry), or null when it is new
-   */
-  private ProducerStateTable.BatchInfo checkProducers(BatchValidator.Validated v) {
-    ByteBuffer buf = v.buffer;
-    ProducerStateTable.BatchInfo duplicate = null;
-    Map<Long, Integer> lastInAppend = null;
-    for (int i = 0; i < v.count; i++) {
-      int at = v.positions[i];
-      long producerId = RecordBatchLayout.producerId(buf, at);
-      if (producerId < 0 || RecordBatchLayout.isControl(buf, at)) {
-        continue;
-      }
-      short epoch = RecordBatchLayout.producerEpoch(buf, at);
-      int first = RecordBatchLayout.baseSequence(buf, at);
-      int last = lastSequence(first, v.offsetSpans[i] - 1);
-      Integer previous = lastInAppend == null ? null : lastInAppend.get(producerId);
-      if (previous != null) {
-        if (first != (previous == Integer.MAX_VALUE ? 0 : previous + 1)) {
-          throw new OutOfOrderSequenceException(
-              "producer " + producerId + " sent sequence " + first + " after " + previous);
-        }
-      } else {
-        ProducerStateTable.BatchInfo d = producers.check(producerId, epoch, first, last);
-        if (d != null) {
-          if (v.count > 1) {
-            throw new InvalidRecordException(
-                "a retried batch cannot share an append with other batches");
-          }
-          duplicate = d;
-        }
-      }
-      if (lastInAppend == null) {
-        lastInAppend = new java.util.HashMap<>();
-      }
-      lastInAppend.put(producerId, last);
-    }
-    return duplicate;
-  }
-
-  /** The sequence of a batch's last record; sequences wrap from Integer.MAX_VALUE to 0. */
-  static int lastSequence(int baseSequence, int lastOffsetDelta) {
-    return baseSequence > Integer.MAX_VALUE - lastOffsetDelta
-        ? baseSequence - (Integer.MAX_VALUE - lastOffsetDelta) - 1
-        : baseSequence + lastOffsetDelta;
-  }
-
-  /** Writes the staged batches to the stage's segment and publishes them. */
-  private void writeStage(Stage stage, List<PendingAppend> written) throws IOException {
-    if (!stage.buffers.isEmpty()) {
-      Segment seg = stage.segment;
-      ByteBuffer[] buffers = stage.buffers.toArray(new ByteBuffer[0]);
-      long total = 0;
-      for (ByteBuffer b : buffers) {
-        total += b.remaining();
-      }
-      try (FileHandlePool.Lease lease = ctx.pool().acquire(seg.file)) {
-        FileChannel ch = lease.channel();
-        try {
-          ch.position(seg.size());
-          long bytes = total;
-          while (total > 0) {
-            total -= ch.write(buffers);
-          }
-          ctx.stats().writes.increment();
-          ctx.stats().appendedBytes.add(bytes);
-          ctx.stats().appendedBatches.add(buffers.length);
-        } catch (IOException e) {
-          LogStorageException failure = fenceAfter("write failed", e, false);
-          try {
-            seg.truncateAfterFailedWrite(ch);
-          } catch (IOException suppressed) {
-            e.addSuppressed(suppressed); // cut again before writes resume
-          }
-          throw failure;
-        }
-      }
-      int interval = config.indexIntervalBytes();
-      for (long[] b : stage.batches) {
-        seg.addBatch((int) b[0], (int) b[1], b[2], b[3], b[4], (int) b[5], interval);
-      }
-      dirty.add(seg);
-      changedSinceLoad = true;
-      seg.publish(stage.position, stage.nextOffset);
-      logEndOffset = stage.nextOffset;
-      stage.buffers.clear();
-      stage.batches.clear();
-      for (LogListener l : listeners) {
-        try {
-          l.onAppend(this, stage.nextOffset);
-        } catch (RuntimeException e) {
-          LOG.warn("{}: append listener failed", name, e);
-        }
-      }
-    }
-    written.addAll(stage.finished);
-    stage.finished.clear();
-  }
-
-  private void roll(Stage stage, long now) throws IOException {
-    Segment old = stage.segment;
-    Segment next;
-    try {
-      next = Segment.create(dir, stage.nextOffset, ctx.pool(), now);
-    } catch (IOException e) {
-      throw fenceAfter("cannot roll segment", e, false);
-    }
-    old.setFollowingBase(next.baseOffset);
-    segments.put(next.baseOffset, next);
-    active = next;
-    changedSinceLoad = true;
-    producers.expire(now - PRODUCER_EXPIRATION_MS);
-    producerSnapshots.add(Map.entry(next.baseOffset, producers.copy()));
-    ctx.stats().segmentsRolled.increment();
-    sealing.add(old);
-    dirDirty.set(true);
-    stage.segment = next;
-    stage.position = 0;
-    requestFlush();
-  }
-
-  /** Completes what was written; appends not written (after a failure) fail. */
-  private void complete(List<PendingAppend> written, List<Barrier> barriers) {
-    long lso = logStartOffset;
-    boolean waitForFsync = ctx.flushPolicy() instanceof FlushPolicy.Durable;
-    boolean anyDurable = false;
-    for (PendingAppend p : written) {
-      if (!p.duplicate) {
-        ctx.stats().appendedRecords.add(p.batches.totalRecords);
-        traffic.appended(p.batches.totalRecords, p.batches.totalBytes);
-      }
-      p.result =
-          new AppendResult(
-              p.firstOffset,
-              p.lastOffset,
-              p.logAppendTime,
-              lso,
-              p.batches.totalRecords,
-              p.batches.totalBytes,
-              p.duplicate);
-      if (p.options.durable() && waitForFsync) {
-        durableWaiters.add(p);
-        anyDurable = true;
-      } else {
-        p.future.complete(p.result);
-      }
-    }
-    WriteFence f = fence;
-    for (Barrier b : barriers) {
-      if (f != null) {
-        b.done.completeExceptionally(f.cause());
-      } else {
-        b.done.complete(null);
-      }
-    }
-    if (anyDurable) {
-      completeDurableWaiters();
-      if (!durableWaiters.isEmpty()) {
-        requestFlush();
-      }
-    }
-  }
-
-  // ---- flush ----------------------------------------------------------------------------------
-
-  private void requestFlush() {
-    if (flushScheduled.compareAndSet(false, true)) {
-      ctx.flushers().execute(this::flush);
-    }
+  /** For the log manager's timer: retries a fenced partition even when no append comes. */
+  void retryWritesIfFenced() {
+    writer.retryWritesIfFenced();
   }
 
   /** Flushes when written data is not yet fsynced (for interval flushing). */
   void flushIfDirty() {
-    if (loaded && (!dirty.isEmpty() || !sealing.isEmpty())) {
-      requestFlush();
-    }
-  }
-
-  /** The flusher: one instance runs at a time per partition (guarded by flushScheduled). */
-  private void flush() {
-    // Under "os" the kernel writes back; a roll only seals (index files), it does not fsync.
-    boolean forceData = !(ctx.flushPolicy() instanceof FlushPolicy.Os);
-    while (true) {
-      try {
-        flushOnce(forceData);
-      } catch (LogStorageException e) {
-        failDurableWaiters(e);
-      } catch (RuntimeException e) {
-        failDurableWaiters(fenceAfter("fsync failed", e, true));
-      }
-      flushScheduled.set(false);
-      // Waiters may remain whose data an earlier pass already forced but whose offsets were
-      // published after that pass read the log end: run again, which will cost no fsync.
-      WriteFence f = fence;
-      boolean more =
-          !sealing.isEmpty()
-              || (dirDirty.get() && f == null)
-              || (!durableWaiters.isEmpty() && (f == null || !f.sticky()));
-      if (!more || !flushScheduled.compareAndSet(false, true)) {
-        return;
-      }
-    }
-  }
-
-  /**
-   * One flush: fsyncs what was written (unless {@code forceData} is false), writes the index files
-   * of sealed segments, and advances the durable offset to what the fsync covered.
-   */
-  private void flushOnce(boolean forceData) {
-    WriteFence f = fence;
-    if (f != null && f.sticky()) {
-      failDurableWaiters(f.cause());
-      return;
-    }
-    // Under a retryable fence what was written before the failed write is still made durable.
-    long target = logEndOffset;
-    List<Segment> toSeal = new ArrayList<>();
-    Segment s;
-    while ((s = sealing.poll()) != null) {
-      toSeal.add(s);
-    }
-    if (forceData) {
-      for (Segment seg : new ArrayList<>(dirty)) {
-        dirty.remove(seg);
-        try {
-          forceIfPresent(seg);
-        } catch (IOException e) {
-          throw fenceAfter("fsync failed", e, true);
-        }
-      }
-    }
-    try {
-      for (Segment seg : toSeal) {
-        seg.writeIndexFilesIfPresent();
-      }
-      Map.Entry<Long, ProducerStateTable> snapshot;
-      while ((snapshot = producerSnapshots.poll()) != null) {
-        snapshot.getValue().writeSnapshot(dir, snapshot.getKey());
-        deleteOldProducerSnapshots(snapshot.getKey());
-      }
-    } catch (IOException e) {
-      // Index files and producer snapshots are derived data, rebuilt from the records on load.
-      LOG.warn("{}: cannot write index files or a producer snapshot: {}", name, e.toString());
-    }
-    if (dirDirty.getAndSet(false)) {
-      try {
-        fsyncDirectory(dir);
-      } catch (IOException e) {
-        dirDirty.set(true); // a new segment's name is not durable yet: retried on resume
-        throw fenceAfter("directory fsync failed", e, false);
-      }
-    }
-    if (forceData && target > durableOffset) {
-      durableOffset = target;
-    }
-    completeDurableWaiters();
-  }
-
-  private void forceIfPresent(Segment seg) throws IOException {
-    try {
-      long started = System.nanoTime();
-      seg.force();
-      ctx.stats().fsynced(System.nanoTime() - started);
-    } catch (SegmentRetiredException e) {
-      // Deleted by retention after it was written: nothing left to make durable.
-    }
-  }
-
-  private void completeDurableWaiters() {
-    List<PendingAppend> done = new ArrayList<>();
-    synchronized (durableWaiters) {
-      long d = durableOffset;
-      PendingAppend p;
-      while ((p = durableWaiters.peek()) != null && p.lastOffset < d) {
-        durableWaiters.poll();
-        done.add(p);
-      }
-    }
-    for (PendingAppend p : done) {
-      p.future.complete(p.result);
-    }
-  }
-
-  private void failDurableWaiters(LogStorageException e) {
-    List<PendingAppend> failed = new ArrayList<>();
-    synchronized (durableWaiters) {
-      PendingAppend p;
-      while ((p = durableWaiters.poll()) != null) {
-        failed.add(p);
-      }
-    }
-    for (PendingAppend p : failed) {
-      p.future.completeExceptionally(e);
-    }
+    tracker.flushIfDirty();
   }
 
   // ---- reads ----------------------------------------------------------------------------------
@@ -1293,15 +242,15 @@ public final class PartitionLog {
   public LogSlice read(long offset, int maxBytes, boolean minOneBatch) {
     load();
     for (int attempt = 0; ; attempt++) {
-      long start = logStartOffset;
-      long end = logEndOffset;
+      long start = state.logStartOffset;
+      long end = state.logEndOffset;
       if (offset < start || offset > end) {
         throw new OffsetOutOfRangeException(offset, start, end);
       }
       if (offset == end) {
-        LogDamage tail = damagedTail;
+        LogDamage tail = state.damagedTail;
         if (tail != null) {
-          throw tail.readError(name);
+          throw tail.readError(state.name);
         }
         return LogSlice.empty();
       }
@@ -1309,7 +258,7 @@ public final class PartitionLog {
         Map.Entry<Long, Segment> e = segments.floorEntry(offset);
         Segment seg = e != null ? e.getValue() : segments.firstEntry().getValue();
         while (seg != null) {
-          LogSlice slice = seg.read(offset, maxBytes, minOneBatch, name);
+          LogSlice slice = seg.read(offset, maxBytes, minOneBatch, state.name);
           if (slice != null) {
             return slice;
           }
@@ -1322,7 +271,7 @@ public final class PartitionLog {
           throw e;
         }
       } catch (IOException e) {
-        throw new LogStorageException(name + ": read failed: " + e.getMessage(), e);
+        throw new LogStorageException(state.name + ": read failed: " + e.getMessage(), e);
       }
     }
   }
@@ -1335,9 +284,9 @@ public final class PartitionLog {
     load();
     for (int attempt = 0; ; attempt++) {
       try {
-        long start = logStartOffset;
+        long start = state.logStartOffset;
         for (Segment s : segments.values()) {
-          if (s.nextOffset() <= start && s != active && s.isLoaded()) {
+          if (s.nextOffset() <= start && s != state.active && s.isLoaded()) {
             continue;
           }
           s.load();
@@ -1355,7 +304,7 @@ public final class PartitionLog {
           throw e;
         }
       } catch (IOException e) {
-        throw new LogStorageException(name + ": read failed: " + e.getMessage(), e);
+        throw new LogStorageException(state.name + ": read failed: " + e.getMessage(), e);
       }
     }
   }
@@ -1366,7 +315,7 @@ public final class PartitionLog {
    */
   public TimestampOffset maxTimestampOffset() {
     load();
-    long start = logStartOffset;
+    long start = state.logStartOffset;
     TimestampOffset best = null;
     try {
       for (Segment s : segments.values()) {
@@ -1383,7 +332,7 @@ public final class PartitionLog {
         }
       }
     } catch (IOException e) {
-      throw new LogStorageException(name + ": read failed: " + e.getMessage(), e);
+      throw new LogStorageException(state.name + ": read failed: " + e.getMessage(), e);
     }
     return best;
   }
@@ -1399,149 +348,27 @@ public final class PartitionLog {
    */
   public long deleteRecordsBefore(long offset) {
     load();
-    maintenance.lock();
-    try {
-      long end = logEndOffset;
-      if (offset > end || offset < 0) {
-        throw new OffsetOutOfRangeException(offset, logStartOffset, end);
-      }
-      if (offset <= logStartOffset) {
-        return logStartOffset;
-      }
-      persistLogStartOffset(offset);
-      logStartOffset = offset;
-      deleteSegmentsBelowStart();
-      return logStartOffset;
-    } catch (IOException e) {
-      throw new LogStorageException(name + ": delete-records failed: " + e.getMessage(), e);
-    } finally {
-      maintenance.unlock();
-    }
+    return retention.deleteRecordsBefore(offset);
   }
 
   /**
-   * Applies time and size retention, deleting whole segments only. The active segment is rolled
-   * first when it alone has expired, and deleted on a later pass.
+   * Applies time and size retention, deleting whole segments only (see {@link Retention#enforce}).
    *
    * @return number of segments deleted
    */
   int enforceRetention() {
-    if (!loaded) {
-      load();
-    }
-    maintenance.lock();
-    try {
-      int deleted = deleteSegmentsBelowStart();
-      LogConfig cfg = config;
-      if (!cfg.cleanupDelete()) {
-        return deleted;
-      }
-      long now = ctx.clock().getAsLong();
-      if (cfg.retentionMs() >= 0) {
-        for (Segment s : sealedSegments()) {
-          s.load();
-          if (now - effectiveMaxTimestamp(s) > cfg.retentionMs()) {
-            deleteSegment(s, "retention.ms");
-            deleted++;
-          } else {
-            break;
-          }
-        }
-        Segment a = active;
-        if (segments.size() == 1
-            && !a.isEmpty()
-            && now - effectiveMaxTimestamp(a) > cfg.retentionMs()) {
-          requestRoll();
-        }
-      }
-      if (cfg.retentionBytes() >= 0) {
-        long total = sizeInBytes();
-        for (Segment s : sealedSegments()) {
-          long size = sizeOf(s);
-          if (total - size >= cfg.retentionBytes()) {
-            deleteSegment(s, "retention.bytes");
-            total -= size;
-            deleted++;
-          } else {
-            break;
-          }
-        }
-      }
-      return deleted;
-    } catch (IOException e) {
-      LOG.warn("{}: retention pass failed: {}", name, e.toString());
-      return 0;
-    } finally {
-      maintenance.unlock();
-    }
+    load();
+    return retention.enforce();
   }
 
-  private static long effectiveMaxTimestamp(Segment s) throws IOException {
-    long ts = s.maxTimestamp();
-    return ts >= 0 ? ts : Files.getLastModifiedTime(s.file.path()).toMillis();
-  }
-
-  /**
-   * Segments before the active one, oldest first. Some may still await their final fsync and index
-   * files; deleting or replacing one then is safe, since the flusher skips retired segments.
-   */
+  /** Segments before the active one, oldest first (see {@link PartitionState#sealedSegments}). */
   List<Segment> sealedSegments() {
-    List<Segment> out = new ArrayList<>();
-    Segment a = active;
-    for (Segment s : segments.values()) {
-      if (s == a) {
-        break;
-      }
-      out.add(s);
-    }
-    return out;
-  }
-
-  private int deleteSegmentsBelowStart() throws IOException {
-    int deleted = 0;
-    for (Segment s : sealedSegments()) {
-      s.load();
-      if (s.nextOffset() <= logStartOffset) {
-        deleteSegment(s, "log start offset", false);
-        deleted++;
-      } else {
-        break;
-      }
-    }
-    return deleted;
-  }
-
-  /**
-   * Deletes a segment by retention. The new start offset is persisted before the file goes, so that
-   * a crash in between leaves an unreadable segment to delete again, never a start offset that
-   * points into deleted data.
-   */
-  private void deleteSegment(Segment s, String reason) throws IOException {
-    deleteSegment(s, reason, true);
-  }
-
-  /**
-   * @param advanceStart move the log start offset to the next segment (retention); false when the
-   *     segment lies wholly below a start offset that was set on purpose (delete-records)
-   */
-  private void deleteSegment(Segment s, String reason, boolean advanceStart) throws IOException {
-    Long next = segments.higherKey(s.baseOffset);
-    if (advanceStart && next != null && next > logStartOffset) {
-      persistLogStartOffset(next);
-      logStartOffset = next;
-    }
-    segments.remove(s.baseOffset, s);
-    s.delete();
-    ctx.stats().segmentsDeleted.increment();
-    LOG.info("{}: deleted segment {} ({})", name, s, reason);
+    return state.sealedSegments();
   }
 
   /** Asks the writer to roll the active segment if it holds data. */
   CompletableFuture<Void> requestRoll() {
-    Barrier b = new Barrier(true, new CompletableFuture<>());
-    queue.add(b);
-    scheduleWriter();
-    return b.done;
+    return writer.requestRoll();
   }
 
   /** Rolls the active segment (if it holds data) and waits for it. For tests and tools. */
@@ -1558,7 +385,7 @@ public final class PartitionLog {
    * is not listed yet.
    */
   public List<LogDamage> damages() {
-    if (!loaded) {
+    if (!state.loaded) {
       return List.of();
     }
     List<LogDamage> out = new ArrayList<>();
@@ -1582,7 +409,7 @@ public final class PartitionLog {
         s.ensureVerified();
       }
     } catch (IOException e) {
-      throw new LogStorageException(name + ": verification failed: " + e.getMessage(), e);
+      throw new LogStorageException(state.name + ": verification failed: " + e.getMessage(), e);
     }
     return damages();
   }
@@ -1592,7 +419,7 @@ public final class PartitionLog {
    * partition is not loaded; this does not load it).
    */
   public boolean hasDamagedTail() {
-    return damagedTail != null;
+    return state.damagedTail != null;
   }
 
   /**
@@ -1603,37 +430,37 @@ public final class PartitionLog {
    * @return the damage cut, or null when there was none
    */
   LogDamage cutDamagedTail() throws IOException {
-    LogDamage tail = damagedTail;
+    LogDamage tail = state.damagedTail;
     if (tail == null) {
       return null;
     }
-    Segment a = active;
+    Segment a = state.active;
     a.cutDamagedTail(tail);
-    logEndOffset = a.nextOffset();
-    durableOffset = logEndOffset;
-    changedSinceLoad = true;
-    damagedTail = null;
+    state.logEndOffset = a.nextOffset();
+    state.durableOffset = state.logEndOffset;
+    state.changedSinceLoad = true;
+    state.damagedTail = null;
     LOG.warn(
         "{}: skipped the damaged tail on request ({} bytes from offset {}); appends resume at {}",
-        name,
+        state.name,
         tail.length(),
         tail.firstOffset(),
-        logEndOffset);
+        state.logEndOffset);
     return tail;
   }
 
   // ---- compaction support ---------------------------------------------------------------------
 
   Path dir() {
-    return dir;
+    return state.dir;
   }
 
   LogContext context() {
-    return ctx;
+    return state.ctx;
   }
 
   Segment activeSegment() {
-    return active;
+    return state.active;
   }
 
   /**
@@ -1643,16 +470,7 @@ public final class PartitionLog {
    * cleaner holds {@link #maintenance}.
    */
   void replaceSegment(Segment old, Segment replacement) throws IOException {
-    if (replacement != null) {
-      replacement.setFollowingBase(old.followingBase());
-      segments.replace(old.baseOffset, old, replacement);
-      return;
-    }
-    if (segments.firstKey() == old.baseOffset
-        && logStartOffset < segments.higherKey(old.baseOffset)) {
-      persistLogStartOffset(logStartOffset);
-    }
-    segments.remove(old.baseOffset, old);
+    retention.replaceSegment(old, replacement);
   }
 
   // ---- close ----------------------------------------------------------------------------------
@@ -1664,52 +482,32 @@ public final class PartitionLog {
    * @return true when the partition closed cleanly (no storage failure)
    */
   boolean close(long timeoutMs) {
-    if (!loaded) {
+    if (!state.loaded) {
       return true;
     }
-    closing = true;
-    Barrier b = new Barrier(false, new CompletableFuture<>());
-    queue.add(b);
-    scheduleWriter();
+    state.closing = true;
     try {
-      b.done.get(timeoutMs, TimeUnit.MILLISECONDS);
+      writer.barrier().get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      if (fence == null) {
-        LOG.warn("{}: writer did not finish in time: {}", name, e.toString());
+      if (state.fence == null) {
+        LOG.warn("{}: writer did not finish in time: {}", state.name, e.toString());
       }
     }
     maintenance.lock();
     try {
-      WriteFence f = fence;
+      PartitionState.WriteFence f = state.fence;
       if (f != null) {
-        failDurableWaiters(f.cause());
+        tracker.failDurableWaiters(f.cause());
         return false;
       }
-      // Take the flusher's turn so that no flush runs concurrently with the final one.
-      while (!flushScheduled.compareAndSet(false, true)) {
-        Thread.sleep(1);
-      }
-      try {
-        flushOnce(true);
-        Segment a = active;
-        if (changedSinceLoad || !a.indexFilesCurrent()) {
-          forceIfPresent(a);
-          a.writeIndexFilesIfPresent();
-        }
-        if (changedSinceLoad) {
-          producers.writeSnapshot(dir, logEndOffset);
-          deleteOldProducerSnapshots(logEndOffset);
-        }
-      } finally {
-        flushScheduled.set(false);
-      }
-      return fence == null;
+      tracker.flushForClose();
+      return state.fence == null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
     } catch (IOException | RuntimeException e) {
-      LOG.error("{}: close failed: {}", name, e.toString());
-      failDurableWaiters(new LogStorageException(name + ": close failed", e));
+      LOG.error("{}: close failed: {}", state.name, e.toString());
+      tracker.failDurableWaiters(new LogStorageException(state.name + ": close failed", e));
       return false;
     } finally {
       maintenance.unlock();
@@ -1718,24 +516,10 @@ public final class PartitionLog {
 
   /** Fails whatever waits and stops writes, for deletion; no flush. */
   void abandon() {
-    closing = true;
-    LogClosedException e = new LogClosedException(name + " was deleted");
-    WriterTask t;
-    List<WriterTask> left = new ArrayList<>();
-    while ((t = queue.poll()) != null) {
-      left.add(t);
-    }
-    failAll(left, e);
-    List<PendingAppend> waiting = new ArrayList<>();
-    synchronized (durableWaiters) {
-      PendingAppend p;
-      while ((p = durableWaiters.poll()) != null) {
-        waiting.add(p);
-      }
-    }
-    for (PendingAppend p : waiting) {
-      p.future.completeExceptionally(e);
-    }
+    state.closing = true;
+    LogClosedException e = new LogClosedException(state.name + " was deleted");
+    writer.failQueued(e);
+    tracker.failDurableWaiters(e);
   }
 
   Collection<Segment> segmentsView() {
@@ -1744,6 +528,6 @@ public final class PartitionLog {
 
   @Override
   public String toString() {
-    return "PartitionLog[" + name + "]";
+    return "PartitionLog[" + state.name + "]";
   }
 }
