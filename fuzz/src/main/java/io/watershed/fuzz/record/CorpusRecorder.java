@@ -495,8 +495,11 @@ public final class CorpusRecorder {
   }
 
   private static String shardOf(KinesisClient k, String stream, String sequence) {
-    // Digits 1..10 of a Watershed sequence number are the shard's partition index.
-    int partition = Integer.parseInt(sequence.substring(1, 11));
+    // Digits 2..11 of a Watershed sequence number (56 digits, starting "49") are the shard's
+    // partition index; digits 1..10 in the 30-digit numbers of earlier servers.
+    int partition =
+        Integer.parseInt(
+            sequence.length() == 56 ? sequence.substring(2, 12) : sequence.substring(1, 11));
     return String.format("shardId-%012d", partition);
   }
 
