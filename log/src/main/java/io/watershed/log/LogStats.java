@@ -38,6 +38,11 @@ public final class LogStats {
   final LongAdder segmentsDeleted = new LongAdder();
   final LongAdder segmentsCompacted = new LongAdder();
   final LongAdder storageFailures = new LongAdder();
+  final LongAdder recoveries = new LongAdder();
+  final LongAdder recoveredSegments = new LongAdder();
+  final LongAdder recoveryTruncations = new LongAdder();
+  final LongAdder recoveryTruncatedBytes = new LongAdder();
+  final LongAdder recoveryRemovedSegments = new LongAdder();
   private final LongAdder[] fsyncBuckets = new LongAdder[FSYNC_BUCKET_BOUNDS_NANOS.length + 1];
 
   LogStats() {
@@ -121,5 +126,30 @@ public final class LogStats {
   /** Failed writes or fsyncs; each takes a partition offline for writes. */
   public long storageFailures() {
     return storageFailures.sum();
+  }
+
+  /** Partitions loaded after an unclean stop, whose tail was scanned and checked. */
+  public long recoveries() {
+    return recoveries.sum();
+  }
+
+  /** Segments scanned with CRC checks by recoveries. */
+  public long recoveredSegments() {
+    return recoveredSegments.sum();
+  }
+
+  /** Torn tails (written after the recovery point, never acknowledged as durable) cut off. */
+  public long recoveryTruncations() {
+    return recoveryTruncations.sum();
+  }
+
+  /** Bytes of the torn tails cut off by recoveries. */
+  public long recoveryTruncatedBytes() {
+    return recoveryTruncatedBytes.sum();
+  }
+
+  /** Empty segments after a cut tail that recoveries removed. */
+  public long recoveryRemovedSegments() {
+    return recoveryRemovedSegments.sum();
   }
 }

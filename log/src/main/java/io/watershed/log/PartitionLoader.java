@@ -193,11 +193,14 @@ final class PartitionLoader {
         lastWithData = s;
       }
     }
+    LogStats stats = state.ctx.stats();
+    stats.recoveries.increment();
     for (Segment s : toScan) {
       if (cut) {
         LOG.warn("{}: removing empty segment {} after the truncated tail", state.name, s);
         state.segments.remove(s.baseOffset);
         s.delete();
+        stats.recoveryRemovedSegments.increment();
         continue;
       }
       long dropped =
@@ -205,9 +208,12 @@ final class PartitionLoader {
               minOffset,
               s == lastWithData ? recoveryPoint : Long.MAX_VALUE,
               s.baseOffset <= recoveryPoint ? recoveryPoint : -1);
+      stats.recoveredSegments.increment();
       droppedBytes += dropped;
       if (dropped > 0) {
         cut = true;
+        stats.recoveryTruncations.increment();
+        stats.recoveryTruncatedBytes.add(dropped);
       }
       minOffset = s.nextOffset();
       s.force();

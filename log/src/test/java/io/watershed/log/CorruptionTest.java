@@ -133,6 +133,12 @@ class CorruptionTest {
     assertThat(manager.wasCleanStart()).isFalse();
     assertThat(log.logEndOffset()).isEqualTo(99);
     assertThat(log.damages()).isEmpty();
+    LogStats stats = manager.stats();
+    assertThat(stats.recoveries()).isEqualTo(1);
+    assertThat(stats.recoveredSegments()).isPositive();
+    assertThat(stats.recoveryTruncations()).isEqualTo(1);
+    assertThat(stats.recoveryTruncatedBytes()).isEqualTo(size - 10 - Files.size(active));
+    assertThat(stats.recoveryTruncatedBytes()).isPositive();
     List<Record> all = TestBatches.readAll(log, 0);
     assertThat(all).hasSize(99);
     assertIntact(all);
@@ -155,6 +161,8 @@ class CorruptionTest {
     PartitionLog log = open().partition("p-0", small);
     assertThat(Files.size(active)).isEqualTo(size - 10);
     assertThat(log.logEndOffset()).isEqualTo(100);
+    assertThat(manager.stats().recoveryTruncations()).isZero();
+    assertThat(manager.stats().recoveryTruncatedBytes()).isZero();
     assertThat(log.damages())
         .singleElement()
         .satisfies(

@@ -89,6 +89,11 @@ final class StorageCollector implements MultiCollector {
         .counter("watershed_log_segments_deleted", null, e.segmentsDeleted(), none)
         .counter("watershed_log_segments_compacted", null, e.segmentsCompacted(), none)
         .counter("watershed_log_storage_failures", null, e.storageFailures(), none)
+        .counter("watershed_log_recoveries", null, e.recoveries(), none)
+        .counter("watershed_log_recovery_segments_scanned", null, e.recoveredSegments(), none)
+        .counter("watershed_log_recovery_truncations", null, e.recoveryTruncations(), none)
+        .counter("watershed_log_recovery_truncated_bytes", null, e.recoveryTruncatedBytes(), none)
+        .counter("watershed_log_recovery_removed_segments", null, e.recoveryRemovedSegments(), none)
         .gauge("watershed_log_fenced_partitions", null, fenced, none)
         .gauge("watershed_topics", null, store.list().size(), none);
     return new MetricSnapshots(s.build());
@@ -125,6 +130,25 @@ final class StorageCollector implements MultiCollector {
         .declare(
             "watershed_storage_total_bytes", "Size of the data directory's file system.", false)
         .declare("watershed_log_fenced_partitions", "Partitions refusing writes now.", false)
+        .declare(
+            "watershed_log_recoveries",
+            "Partitions recovered at start after an unclean stop (their tail scanned with CRC"
+                + " checks).",
+            true)
+        .declare(
+            "watershed_log_recovery_segments_scanned",
+            "Segment files scanned with CRC checks by recovery.",
+            true)
+        .declare(
+            "watershed_log_recovery_truncations",
+            "Torn tails cut off by recovery: written after the recovery point, never acknowledged"
+                + " as durable. Damage anywhere else is fenced, never cut.",
+            true)
+        .declare("watershed_log_recovery_truncated_bytes", "Bytes of the torn tails cut off.", true)
+        .declare(
+            "watershed_log_recovery_removed_segments",
+            "Empty segment files after a cut tail removed by recovery.",
+            true)
         .declare("watershed_log_appended_batches", "Batches appended, all partitions.", true)
         .declare("watershed_log_appended_records", "Records appended, all partitions.", true)
         .declare("watershed_log_appended_bytes", "Bytes appended, all partitions.", true)
