@@ -86,6 +86,7 @@ public final class Server {
             () -> kafka.door() == null ? null : kafka.door().groups(),
             eventStore::store,
             eventStore::subscriptions,
+            storage::coordinatorsIfStarted,
             connections));
 
     Executor blocking = http.blockingExecutor();

@@ -6,6 +6,7 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.watershed.core.coordinator.CoordinatorRuntime;
 import io.watershed.core.stream.EventStore;
 import io.watershed.core.stream.PersistentSubscriptions;
 import io.watershed.core.topic.TopicStore;
@@ -30,6 +31,7 @@ public final class Metrics {
       Supplier<GroupCoordinator> kafkaGroups,
       Supplier<EventStore> eventStore,
       Supplier<PersistentSubscriptions> subscriptions,
+      Supplier<CoordinatorRuntime> coordinators,
       Map<String, IntSupplier> connections) {}
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -111,6 +113,7 @@ public final class Metrics {
                         }))
         .register(registry);
     registry.register(new StorageCollector(sources.topics()));
+    registry.register(new CoordinatorCollector(sources.coordinators()));
     registry.register(
         new GroupCollector(
             sources.topics(),

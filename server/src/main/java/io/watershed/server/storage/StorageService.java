@@ -71,6 +71,11 @@ public final class StorageService implements Service {
     return c;
   }
 
+  /** The coordinator runtime, or null before {@link #start()} and after {@link #close()}. */
+  public CoordinatorRuntime coordinatorsIfStarted() {
+    return coordinators;
+  }
+
   /** The topics, or null before {@link #start()} and after {@link #close()}. */
   public TopicStore topicsIfStarted() {
     return topics;
