@@ -165,7 +165,15 @@ public final class PersistentSubscriptions implements AutoCloseable {
             // A group on a stream that cannot exist could never be loaded again.
             store.checkStreamName(stream);
           }
+          if (group == null || group.isEmpty()) {
+            throw new InvalidEventException("the group name is empty");
+          }
           String id = PersistentSubscriptionsCursorStore.id(stream, group);
+          // The group's name is part of the streams it keeps (its parked events, the longer of
+          // the two): one that no stream can have (a NUL, too long) is refused here, not found
+          // unreadable at the next start.
+          store.checkStreamName(PersistentSubscriptionsCursorStore.checkpointStream(id));
+          store.checkStreamName(PersistentSubscriptionsCursorStore.parkedStream(id));
           if (groups.containsKey(id)) {
             throw new PersistentSubscriptionException(
                 Reason.ALREADY_EXISTS,
@@ -549,15 +557,24 @@ public final class PersistentSubscriptions implements AutoCloseable {
       return;
     }
     List<Runnable> make = new ArrayList<>();
+    int[] loaded = {0};
     for (Map.Entry<String, byte[]> d : definitions.entrySet()) {
       try {
         PersistentSubscriptionsJson.Definition def =
             PersistentSubscriptionsJson.decode(d.getValue());
         StoredCursor cursor = loadCursor(d.getKey(), def.settings());
         make.add(
-            () ->
-                groups.put(
-                    d.getKey(), newGroup(def.stream(), def.group(), def.settings(), cursor)));
+            () -> {
+              // One group that cannot start (a definition stored by an older version that no
+              // longer validates) must not keep the others, or the server, from starting.
+              try {
+                groups.put(d.getKey(), newGroup(def.stream(), def.group(), def.settings(), cursor));
+                loaded[0]++;
+              } catch (RuntimeException e) {
+                LOG.error(
+                    "Persistent subscription {} cannot be started: {}", d.getKey(), e.toString());
+              }
+            });
       } catch (RuntimeException e) {
         LOG.error("Persistent subscription {} cannot be loaded: {}", d.getKey(), e.toString());
       }
@@ -567,7 +584,7 @@ public final class PersistentSubscriptions implements AutoCloseable {
           return null;
         })
         .join();
-    LOG.info("Loaded {} persistent subscription group(s).", make.size());
+    LOG.info("Loaded {} persistent subscription group(s).", loaded[0]);
   }
 
   private StoredCursor loadCursor(String id, PersistentSubscriptionSettings settings) {

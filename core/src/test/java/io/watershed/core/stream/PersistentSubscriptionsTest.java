@@ -3,6 +3,7 @@ package io.watershed.core.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.watershed.core.subscription.CursorStore;
 import io.watershed.core.topic.TopicStore;
 import io.watershed.log.LogManagerConfig;
 import java.nio.charset.StandardCharsets;
@@ -235,6 +236,16 @@ class PersistentSubscriptionsTest {
         .hasMessageContaining("NUL");
     assertThatThrownBy(() -> subs.create("", "g", PersistentSubscriptionSettings.DEFAULT).join())
         .hasCauseInstanceOf(InvalidEventException.class);
+    // The group's name is part of its parked and checkpoint streams' names.
+    assertThatThrownBy(
+            () -> subs.create("s-4", "bad\0group", PersistentSubscriptionSettings.DEFAULT).join())
+        .hasCauseInstanceOf(InvalidEventException.class);
+    assertThatThrownBy(() -> subs.create("s-4", "", PersistentSubscriptionSettings.DEFAULT).join())
+        .hasCauseInstanceOf(InvalidEventException.class);
+    String tooLong = "g".repeat(EventStoreLimits.DEFAULT.maxStreamNameBytes());
+    assertThatThrownBy(
+            () -> subs.create("s-4", tooLong, PersistentSubscriptionSettings.DEFAULT).join())
+        .hasCauseInstanceOf(InvalidEventException.class);
     assertThat(subs.list(null).join()).hasSize(1);
     subs.delete("s-4", "g").join();
     assertThat(subs.list(null).join()).isEmpty();
@@ -267,5 +278,25 @@ class PersistentSubscriptionsTest {
       assertThat(r.next().event().stream()).isEqualTo("user-9");
     }
     assertThat(r.events.poll(300, TimeUnit.MILLISECONDS)).isNull();
+  }
+
+  @Test
+  void aStoredGroupThatCannotStartDoesNotKeepTheOthersFromLoading() throws Exception {
+    subs.create("s-5", "good", PersistentSubscriptionSettings.DEFAULT).join();
+    subs.close();
+    // As an older version could store it: a group whose parked stream no stream can be.
+    CursorStore cursors = PersistentSubscriptions.streamCursorStore(store);
+    assertThat(cursors.loadDefinitions().join()).hasSize(1);
+    cursors
+        .saveDefinition(
+            PersistentSubscriptionsCursorStore.id("s-5", "bad\0group"),
+            PersistentSubscriptionsJson.encode(
+                new PersistentSubscriptionsJson.Definition(
+                    "s-5", "bad\0group", PersistentSubscriptionSettings.DEFAULT)))
+        .join();
+    subs = PersistentSubscriptions.open(store);
+    assertThat(subs.list(null).join())
+        .extracting(PersistentSubscriptionInfo::group)
+        .containsExactly("good");
   }
 }
