@@ -4,15 +4,12 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.watershed.core.net.EventLoops;
 import io.watershed.core.topic.TopicStore;
 import io.watershed.kafka.group.GroupCoordinator;
 import io.watershed.kafka.handlers.KafkaApis;
@@ -30,8 +27,12 @@ public final class KafkaFrontDoor implements AutoCloseable {
 
   private final KafkaBroker broker;
   private final KafkaApis apis;
-  private EventLoopGroup boss;
-  private EventLoopGroup workers;
+
+  /** Every connection accepted, so that close can end them when the loops are shared. */
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
+  private EventLoops loops;
+  private boolean ownLoops;
   private Channel server;
 
   public KafkaFrontDoor(KafkaConfig config, TopicStore topics) {
@@ -48,21 +49,26 @@ public final class KafkaFrontDoor implements AutoCloseable {
     return apis.groups();
   }
 
+  /**
+   * Serves on {@code shared} loops instead of loops of its own; call before {@link #start()}. The
+   * caller closes them, after this door.
+   */
+  public KafkaFrontDoor useEventLoops(EventLoops shared) {
+    this.loops = shared;
+    return this;
+  }
+
   /** Binds and starts serving; returns once the port is open. */
   public void start() throws InterruptedException {
-    boolean epoll = Epoll.isAvailable();
-    boss =
-        new MultiThreadIoEventLoopGroup(
-            1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-    workers =
-        new MultiThreadIoEventLoopGroup(
-            Runtime.getRuntime().availableProcessors(),
-            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    if (loops == null) {
+      loops = EventLoops.open("kafka", 0);
+      ownLoops = true;
+    }
     int maxFrame = broker.config().maxRequestBytes();
     ServerBootstrap b =
         new ServerBootstrap()
-            .group(boss, workers)
-            .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+            .group(loops.acceptor(), loops.workers())
+            .channel(loops.serverChannel())
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
@@ -70,6 +76,7 @@ public final class KafkaFrontDoor implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    connections.add(ch);
                     ch.pipeline()
                         .addLast(
                             "frames", new LengthFieldBasedFrameDecoder(maxFrame + 4, 0, 4, 0, 4))
@@ -103,10 +110,10 @@ public final class KafkaFrontDoor implements AutoCloseable {
       if (server != null) {
         server.close().sync();
       }
+      connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
       apis.close();
-      if (workers != null) {
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+      if (ownLoops) {
+        loops.close();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

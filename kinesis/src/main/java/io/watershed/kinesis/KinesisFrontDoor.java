@@ -6,15 +6,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
@@ -34,8 +29,10 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.watershed.core.coordinator.CoordinatorRuntime;
 import io.watershed.core.metrics.RequestObserver;
+import io.watershed.core.net.EventLoops;
 import io.watershed.core.tls.SelfSignedCertificate;
 import io.watershed.core.topic.TopicStore;
 import io.watershed.kinesis.catalog.KinesisCatalog;
@@ -73,8 +70,12 @@ public final class KinesisFrontDoor implements AutoCloseable {
   private ExecutorService io;
   private KinesisContext context;
   private volatile KinesisView view;
-  private EventLoopGroup boss;
-  private EventLoopGroup workers;
+
+  /** Every connection accepted, so that close can end them when the loops are shared. */
+  private final ChannelGroup accepted = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
+  private EventLoops loops;
+  private boolean ownLoops;
   private Channel server;
   private Channel tlsServer;
   private KinesisDispatcher dispatcher;
@@ -128,6 +129,15 @@ public final class KinesisFrontDoor implements AutoCloseable {
   }
 
   /**
+   * Serves on {@code shared} loops instead of loops of its own; call before {@link #start()}. The
+   * caller closes them, after this door.
+   */
+  public KinesisFrontDoor useEventLoops(EventLoops shared) {
+    this.loops = shared;
+    return this;
+  }
+
+  /**
    * Opens the catalog, finishes what a crash interrupted (creations, deletions, reshardings), binds
    * and starts serving; returns once the port is open.
    */
@@ -156,14 +166,10 @@ public final class KinesisFrontDoor implements AutoCloseable {
             settings.accountId());
     this.dispatcher = dispatcher;
 
-    boolean epoll = Epoll.isAvailable();
-    boss =
-        new MultiThreadIoEventLoopGroup(
-            1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-    workers =
-        new MultiThreadIoEventLoopGroup(
-            Runtime.getRuntime().availableProcessors(),
-            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    if (loops == null) {
+      loops = EventLoops.open("kinesis", 0);
+      ownLoops = true;
+    }
     int maxBytes = settings.maxRequestBytes();
     RequestObserver observer = requestObserver;
     ChannelInitializer<Http2StreamChannel> streamInit =
@@ -191,14 +197,20 @@ public final class KinesisFrontDoor implements AutoCloseable {
 
   private Channel bind(int port, ChannelInitializer<SocketChannel> init)
       throws InterruptedException {
-    boolean epoll = Epoll.isAvailable();
     return new ServerBootstrap()
-        .group(boss, workers)
-        .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+        .group(loops.acceptor(), loops.workers())
+        .channel(loops.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
-        .childHandler(init)
+        .childHandler(
+            new ChannelInitializer<SocketChannel>() {
+              @Override
+              protected void initChannel(SocketChannel ch) {
+                accepted.add(ch);
+                ch.pipeline().addLast(init);
+              }
+            })
         .bind(new InetSocketAddress(settings.bindHost(), port))
         .sync()
         .channel();
@@ -375,9 +387,9 @@ public final class KinesisFrontDoor implements AutoCloseable {
       if (tlsServer != null) {
         tlsServer.close().sync();
       }
-      if (workers != null) {
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+      accepted.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+      if (ownLoops) {
+        loops.close();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -56,21 +56,23 @@ public final class Server {
   }
 
   /**
-   * Builds the services of a server from its configuration, in start-up order: HTTP first, so that
-   * {@code /health} answers while storage recovers and {@code /ready} can tell when every front
-   * door is listening; then storage; then the front doors.
+   * Builds the services of a server from its configuration, in start-up order: the event loops the
+   * Netty doors share (closed last), then HTTP, so that {@code /health} answers while storage
+   * recovers and {@code /ready} can tell when every front door is listening; then storage; then the
+   * front doors.
    */
   public static Server assemble(ServerConfig config) {
     Metrics metrics = new Metrics();
+    EventLoopService loops = new EventLoopService();
     StorageService storage = new StorageService(config);
-    KafkaService kafka = new KafkaService(config, storage, metrics.door("kafka"));
-    KinesisService kinesis = new KinesisService(config, storage, metrics.door("kinesis"));
+    KafkaService kafka = new KafkaService(config, storage, loops, metrics.door("kafka"));
+    KinesisService kinesis = new KinesisService(config, storage, loops, metrics.door("kinesis"));
     EventStoreService eventStore =
         new EventStoreService(config, storage, metrics.door("eventstore"));
-    HttpService http = new HttpService(config.bindHost(), config.httpPort());
+    HttpService http = new HttpService(config.bindHost(), config.httpPort(), loops);
     http.observeRequests(metrics.http());
 
-    List<Service> services = List.of(http, storage, kafka, kinesis, eventStore);
+    List<Service> services = List.of(loops, http, storage, kafka, kinesis, eventStore);
     Server server = new Server(config, services);
 
     Map<String, IntSupplier> connections = new LinkedHashMap<>();

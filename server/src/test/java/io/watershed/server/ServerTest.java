@@ -88,10 +88,11 @@ class ServerTest {
 
   @Test
   void assembleStartsWithHttpThenStorage() throws Exception {
-    // HTTP first: /health answers while storage recovers, /ready tells when the doors listen.
+    // The shared event loops first, so that they close after every door; then HTTP: /health
+    // answers while storage recovers, /ready tells when the doors listen.
     Server server = Server.assemble(config());
     assertThat(server.services())
         .extracting(Service::name)
-        .containsExactly("http", "storage", "kafka", "kinesis", "eventstore");
+        .containsExactly("event-loops", "http", "storage", "kafka", "kinesis", "eventstore");
   }
 }

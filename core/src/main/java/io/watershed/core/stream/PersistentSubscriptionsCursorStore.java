@@ -19,8 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * PersistentSubscriptions#CONFIG_STREAM} (so each change writes them all, one write after the
  * other, in the order asked), and each group's cursor in {@code
  * $persistentsubscription-<source>::<group>-checkpoint}, kept to its last event by {@code
- * $maxCount} 1. Subscription ids are {@code <source>::<group>}. To move onto the coordinator
- * runtime, this class is replaced; nothing else changes. Thread-safe.
+ * $maxCount} 1. Subscription ids are {@code <source>::<group>}. The server keeps them on the
+ * coordinator runtime instead ({@link io.watershed.core.subscription.CoordinatorCursorStore}), and
+ * reads this home once, to move what an earlier version stored here. Thread-safe.
  */
 final class PersistentSubscriptionsCursorStore implements CursorStore {
   private final EventStore store;

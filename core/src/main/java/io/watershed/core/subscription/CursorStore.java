@@ -7,9 +7,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Where subscriptions keep their durable state: each subscription's definition (opaque bytes the
  * adapter encodes: settings, source, policy) and its cursor ({@link CursorCodec}'s form). This is
- * the seam to the control-plane path: today an implementation per home (the event store's streams,
- * memory for tests); once the coordinator runtime exists, one implementation on it, so cursors are
- * replicated with the rest of the metadata.
+ * the seam to the control-plane path: {@link CoordinatorCursorStore} keeps them on the coordinator
+ * runtime (what the server uses), so that they take the same durable path as the rest of the
+ * control-plane state; the event store's streams (an earlier version's home, read once to move
+ * from) and memory (tests) are the others.
  *
  * <p>Every method is asynchronous and may complete on any thread; a write completes only once it is
  * durable, and completes exceptionally when it is not (the caller keeps its state and tries again),

@@ -5,18 +5,18 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.watershed.core.metrics.RequestObserver;
+import io.watershed.core.net.EventLoops;
+import io.watershed.server.EventLoopService;
 import io.watershed.server.Service;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -58,8 +58,13 @@ public final class HttpService implements Service {
   private final ExecutorService blocking =
       Executors.newFixedThreadPool(
           BLOCKING_THREADS, new DefaultThreadFactory("http-blocking", true));
-  private EventLoopGroup acceptor;
-  private EventLoopGroup workers;
+
+  /** Every connection accepted, so that close can end them when the loops are shared. */
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
+  private final EventLoopService shared;
+  private EventLoops loops;
+  private boolean ownLoops;
   private Channel channel;
   private volatile int boundPort = -1;
   private volatile RequestObserver observer = RequestObserver.NONE;
@@ -69,13 +74,31 @@ public final class HttpService implements Service {
    * @param port port to bind; 0 picks a free one ({@link #port()} tells which)
    */
   public HttpService(String host, int port) {
+    this(host, port, null);
+  }
+
+  /**
+   * @param shared the server's shared event loops, taken when the service starts (they start
+   *     first), or null for loops of its own
+   */
+  public HttpService(String host, int port, EventLoopService shared) {
     this.host = host;
     this.port = port;
+    this.shared = shared;
   }
 
   @Override
   public String name() {
     return "http";
+  }
+
+  /**
+   * Serves on {@code shared} loops instead of loops of its own; call before {@link #start()}. The
+   * caller closes them, after this service.
+   */
+  public HttpService useEventLoops(EventLoops shared) {
+    this.loops = shared;
+    return this;
   }
 
   /** Where each request's route, time and outcome go; set before {@link #start()}. */
@@ -99,16 +122,17 @@ public final class HttpService implements Service {
   @Override
   public void start() throws IOException {
     Thread.ofPlatform().daemon().name("http-warm-up").start(Response::warmUp);
-    acceptor =
-        new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("http-accept"), NioIoHandler.newFactory());
-    workers =
-        new MultiThreadIoEventLoopGroup(
-            WORKER_THREADS, new DefaultThreadFactory("http-worker"), NioIoHandler.newFactory());
+    if (loops == null && shared != null) {
+      loops = shared.loops();
+    }
+    if (loops == null) {
+      loops = EventLoops.open("http", WORKER_THREADS);
+      ownLoops = true;
+    }
     ServerBootstrap bootstrap =
         new ServerBootstrap()
-            .group(acceptor, workers)
-            .channel(NioServerSocketChannel.class)
+            .group(loops.acceptor(), loops.workers())
+            .channel(loops.serverChannel())
             .option(ChannelOption.SO_BACKLOG, 256)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
@@ -116,6 +140,7 @@ public final class HttpService implements Service {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    connections.add(ch);
                     ch.pipeline()
                         .addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS))
                         .addLast(
@@ -156,18 +181,14 @@ public final class HttpService implements Service {
     if (channel != null) {
       channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
+    connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     shutDownThreads();
   }
 
   private void shutDownThreads() {
-    Future<?> a = acceptor == null ? null : acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-    Future<?> w = workers == null ? null : workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     blocking.shutdownNow();
-    if (a != null) {
-      a.awaitUninterruptibly(3, TimeUnit.SECONDS);
-    }
-    if (w != null) {
-      w.awaitUninterruptibly(3, TimeUnit.SECONDS);
+    if (ownLoops) {
+      loops.close();
     }
   }
 }

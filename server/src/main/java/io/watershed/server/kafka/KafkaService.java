@@ -2,6 +2,7 @@ package io.watershed.server.kafka;
 
 import io.watershed.core.metrics.RequestObserver;
 import io.watershed.kafka.KafkaFrontDoor;
+import io.watershed.server.EventLoopService;
 import io.watershed.server.Service;
 import io.watershed.server.config.KafkaSettings;
 import io.watershed.server.config.ServerConfig;
@@ -12,15 +13,21 @@ import java.util.Map;
 public final class KafkaService implements Service {
   private final ServerConfig config;
   private final StorageService storage;
+  private final EventLoopService loops;
   private final RequestObserver requests;
   private volatile KafkaFrontDoor door;
 
   /**
    * @param requests told about every Kafka request the door answers
    */
-  public KafkaService(ServerConfig config, StorageService storage, RequestObserver requests) {
+  public KafkaService(
+      ServerConfig config,
+      StorageService storage,
+      EventLoopService loops,
+      RequestObserver requests) {
     this.config = config;
     this.storage = storage;
+    this.loops = loops;
     this.requests = requests;
   }
 
@@ -40,6 +47,7 @@ public final class KafkaService implements Service {
                 config.advertisedHost()),
             storage.topics());
     door.broker().observeRequests(requests);
+    door.useEventLoops(loops.loops());
     try {
       door.start();
     } catch (Exception e) {

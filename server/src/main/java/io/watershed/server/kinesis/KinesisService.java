@@ -2,6 +2,7 @@ package io.watershed.server.kinesis;
 
 import io.watershed.core.metrics.RequestObserver;
 import io.watershed.kinesis.KinesisFrontDoor;
+import io.watershed.server.EventLoopService;
 import io.watershed.server.Service;
 import io.watershed.server.config.KinesisSettings;
 import io.watershed.server.config.ServerConfig;
@@ -18,15 +19,21 @@ public final class KinesisService implements Service {
 
   private final ServerConfig config;
   private final StorageService storage;
+  private final EventLoopService loops;
   private final RequestObserver requests;
   private volatile KinesisFrontDoor door;
 
   /**
    * @param requests told about every Kinesis request the door answers
    */
-  public KinesisService(ServerConfig config, StorageService storage, RequestObserver requests) {
+  public KinesisService(
+      ServerConfig config,
+      StorageService storage,
+      EventLoopService loops,
+      RequestObserver requests) {
     this.config = config;
     this.storage = storage;
+    this.loops = loops;
     this.requests = requests;
   }
 
@@ -49,6 +56,7 @@ public final class KinesisService implements Service {
             storage.coordinators(),
             config.dataDir());
     door.observeRequests(requests);
+    door.useEventLoops(loops.loops());
     try {
       door.start();
     } catch (Exception e) {
