@@ -125,4 +125,81 @@ class UnparsedRequestTest {
             .asRuntimeException());
     assertThat(GrpcConnectionLog.logUnlessUnparsedRequest(bad)).isFalse();
   }
+
+  @Test
+  void grpcJavasWarningsAboutAClientsStreamAreCountedNotLoggedWithAStackTrace() {
+    LogRecord streamError = new LogRecord(java.util.logging.Level.WARNING, "Stream Error");
+    streamError.setThrown(new IllegalStateException("Received DATA frame for an unknown stream"));
+    assertThat(GrpcConnectionLog.logUnlessClientStreamProblem(streamError)).isFalse();
+    LogRecord severe = new LogRecord(java.util.logging.Level.SEVERE, "something of ours broke");
+    severe.setThrown(new IllegalStateException("a bug"));
+    assertThat(GrpcConnectionLog.logUnlessClientStreamProblem(severe)).isTrue();
+  }
+
+  @Test
+  void aMessageOverTheLimitIsCountedNotLoggedWithAStackTrace() throws Exception {
+    List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            warnings.add(record);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    AtomicInteger protocolErrors = new AtomicInteger();
+    try (DoorFixture fixture = new DoorFixture(dir)) {
+      List<Logger> loggers =
+          GrpcConnectionLog.CLIENT_STREAM_LOGGERS.stream().map(Logger::getLogger).toList();
+      loggers.forEach(l -> l.addHandler(capture));
+      fixture.door.observeRequests(
+          new RequestObserver() {
+            @Override
+            public void completed(String api, long nanos, boolean failed) {}
+
+            @Override
+            public void protocolError() {
+              protocolErrors.incrementAndGet();
+            }
+          });
+      MethodDescriptor<byte[], byte[]> read =
+          MethodDescriptor.<byte[], byte[]>newBuilder()
+              .setType(MethodDescriptor.MethodType.SERVER_STREAMING)
+              .setFullMethodName("event_store.client.streams.Streams/Read")
+              .setRequestMarshaller(RAW)
+              .setResponseMarshaller(RAW)
+              .build();
+      // grpc-java's deframer refuses it ("Exception processing message", WARNING, stack trace).
+      byte[] tooLarge =
+          new byte
+              [EventStoreDoorConfig.plaintext("127.0.0.1", 0, dir.resolve("tls"))
+                      .maxInboundMessageBytes()
+                  + 1];
+      ManagedChannel channel =
+          NettyChannelBuilder.forAddress("127.0.0.1", fixture.door.port())
+              .usePlaintext()
+              .maxInboundMessageSize(64 << 20)
+              .build();
+      try {
+        for (int i = 0; i < 5; i++) {
+          assertThatThrownBy(
+                  () ->
+                      ClientCalls.blockingServerStreamingCall(
+                              channel, read, io.grpc.CallOptions.DEFAULT, tooLarge)
+                          .hasNext())
+              .isInstanceOf(StatusRuntimeException.class);
+        }
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        loggers.forEach(l -> l.removeHandler(capture));
+      }
+      assertThat(warnings).isEmpty();
+      assertThat(protocolErrors).hasValueGreaterThanOrEqualTo(5);
+    }
+  }
 }
