@@ -48,6 +48,19 @@ class EmbeddedWatershedTest {
   }
 
   @Test
+  void onlyTheDoorsAsked() throws Exception {
+    try (EmbeddedWatershed watershed = EmbeddedWatershed.builder().doors(Door.KAFKA).start()) {
+      assertThat(watershed.boundPorts()).containsOnlyKeys("http", "kafka");
+      assertThat(watershed.doors()).containsExactly(Door.KAFKA);
+      assertThat(Clients.kafkaRoundTrip(watershed, "alone", java.util.List.of("v")))
+          .containsExactly("v");
+      assertThatThrownBy(watershed::eventStoreConnectionString)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("eventstore");
+    }
+  }
+
+  @Test
   void twoNodesRunSideBySide() {
     try (EmbeddedWatershed a = EmbeddedWatershed.builder().start();
         EmbeddedWatershed b = EmbeddedWatershed.builder().start()) {

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.function.IntSupplier;
@@ -55,12 +56,28 @@ public final class Server {
     this.services = List.copyOf(services);
   }
 
+  /** The front doors, by listener name; {@link #assemble(ServerConfig, Set)} may leave some out. */
+  public static final Set<String> FRONT_DOORS = Set.of("kafka", "kinesis", "eventstore");
+
   /**
    * Builds the services of a server from its configuration, in start-up order: HTTP first, so that
    * {@code /health} answers while storage recovers and {@code /ready} can tell when every front
    * door is listening; then storage; then the front doors.
    */
   public static Server assemble(ServerConfig config) {
+    return assemble(config, FRONT_DOORS);
+  }
+
+  /**
+   * {@link #assemble(ServerConfig)} with only some of the {@link #FRONT_DOORS}, for an embedded
+   * node that needs fewer (each door costs start-up time). A door left out does not listen; the
+   * admin API answers 503 for what it serves, as it does before a door has started.
+   */
+  public static Server assemble(ServerConfig config, Set<String> doors) {
+    if (!FRONT_DOORS.containsAll(doors)) {
+      throw new IllegalArgumentException(
+          "unknown front door in " + doors + "; known " + FRONT_DOORS);
+    }
     Metrics metrics = new Metrics();
     StorageService storage = new StorageService(config);
     KafkaService kafka = new KafkaService(config, storage, metrics.door("kafka"));
@@ -70,7 +87,12 @@ public final class Server {
     HttpService http = new HttpService(config.bindHost(), config.httpPort());
     http.observeRequests(metrics.http());
 
-    List<Service> services = List.of(http, storage, kafka, kinesis, eventStore);
+    List<Service> services = new ArrayList<>(List.of(http, storage));
+    for (Service door : List.of(kafka, kinesis, eventStore)) {
+      if (doors.contains(door.name())) {
+        services.add(door);
+      }
+    }
     Server server = new Server(config, services);
 
     Map<String, IntSupplier> connections = new LinkedHashMap<>();

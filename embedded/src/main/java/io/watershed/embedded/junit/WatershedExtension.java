@@ -1,7 +1,10 @@
 package io.watershed.embedded.junit;
 
+import io.watershed.embedded.Door;
 import io.watershed.embedded.EmbeddedWatershed;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -174,7 +177,11 @@ public final class WatershedExtension
       }
       settings.put(entry.substring(0, eq).strip(), entry.substring(eq + 1));
     }
-    return new Settings(settings, annotation.get().nodePerMethod());
+    Door[] doors = annotation.get().doors();
+    if (doors.length == 0) {
+      throw new ExtensionConfigurationException("@WatershedTest(doors): at least one front door");
+    }
+    return new Settings(settings, List.of(doors), annotation.get().nodePerMethod());
   }
 
   /** The annotation of the test class or, for a nested class, of the nearest enclosing one. */
@@ -190,16 +197,17 @@ public final class WatershedExtension
     return Optional.empty();
   }
 
-  private record Settings(Map<String, String> settings, boolean nodePerMethod) {
-    static final Settings DEFAULT = new Settings(Map.of(), false);
+  private record Settings(Map<String, String> settings, List<Door> doors, boolean nodePerMethod) {
+    static final Settings DEFAULT = new Settings(Map.of(), List.of(Door.values()), false);
 
     Settings {
       settings = Map.copyOf(settings);
+      doors = List.copyOf(doors);
     }
 
     EmbeddedWatershed start() {
       try {
-        return EmbeddedWatershed.builder().settings(settings).start();
+        return EmbeddedWatershed.builder().settings(settings).doors(doors).start();
       } catch (IllegalArgumentException e) {
         throw new ExtensionConfigurationException(
             "invalid Watershed settings: " + e.getMessage(), e);
@@ -210,6 +218,7 @@ public final class WatershedExtension
   /** Configures a {@link WatershedExtension} for {@code @RegisterExtension}. */
   public static final class Builder {
     private final Map<String, String> settings = new LinkedHashMap<>();
+    private List<Door> doors = List.of(Door.values());
     private boolean nodePerMethod;
 
     private Builder() {}
@@ -217,6 +226,12 @@ public final class WatershedExtension
     /** A server setting, as {@link EmbeddedWatershed.Builder#setting(String, String)} takes it. */
     public Builder setting(String key, String value) {
       settings.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** Only these front doors, as {@link EmbeddedWatershed.Builder#doors(Door, Door...)}. */
+    public Builder doors(Door first, Door... more) {
+      doors = List.copyOf(EnumSet.of(first, more));
       return this;
     }
 
@@ -230,7 +245,7 @@ public final class WatershedExtension
       // Keys the node chooses itself (ports, data dir) fail here, where the field is declared,
       // rather than when the first test class starts; bad values fail at the start.
       EmbeddedWatershed.builder().settings(settings);
-      return new WatershedExtension(new Settings(settings, nodePerMethod));
+      return new WatershedExtension(new Settings(settings, doors, nodePerMethod));
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.watershed.embedded.junit;
 
+import io.watershed.embedded.Door;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * lifecycle method parameter of type {@link io.watershed.embedded.EmbeddedWatershed}.
  *
  * <pre>{@code
- * @WatershedTest(settings = "kafka.num.partitions=3")
+ * @WatershedTest(doors = Door.KAFKA, settings = "kafka.num.partitions=3")
  * class OrdersTest {
  *   @Test
  *   void publishes(EmbeddedWatershed watershed) {
@@ -36,6 +37,9 @@ public @interface WatershedTest {
    * {@link io.watershed.embedded.EmbeddedWatershed#TEST_DEFAULTS}.
    */
   String[] settings() default {};
+
+  /** The front doors the node has; fewer start faster. */
+  Door[] doors() default {Door.KAFKA, Door.KINESIS, Door.EVENT_STORE};
 
   /** A fresh node (and data directory) for every test method instead of one for the class. */
   boolean nodePerMethod() default false;
