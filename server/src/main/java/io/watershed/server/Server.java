@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.function.IntSupplier;
@@ -55,6 +56,9 @@ public final class Server {
     this.services = List.copyOf(services);
   }
 
+  /** The front doors, by listener name; {@link #assemble(ServerConfig, Set)} may leave some out. */
+  public static final Set<String> FRONT_DOORS = Set.of("kafka", "kinesis", "eventstore");
+
   /**
    * Builds the services of a server from its configuration, in start-up order: the event loops the
    * Netty doors share (closed last), then HTTP, so that {@code /health} answers while storage
@@ -62,6 +66,19 @@ public final class Server {
    * front doors.
    */
   public static Server assemble(ServerConfig config) {
+    return assemble(config, FRONT_DOORS);
+  }
+
+  /**
+   * {@link #assemble(ServerConfig)} with only some of the {@link #FRONT_DOORS}, for an embedded
+   * node that needs fewer (each door costs start-up time). A door left out does not listen; the
+   * admin API answers 503 for what it serves, as it does before a door has started.
+   */
+  public static Server assemble(ServerConfig config, Set<String> doors) {
+    if (!FRONT_DOORS.containsAll(doors)) {
+      throw new IllegalArgumentException(
+          "unknown front door in " + doors + "; known " + FRONT_DOORS);
+    }
     Metrics metrics = new Metrics();
     EventLoopService loops = new EventLoopService();
     StorageService storage = new StorageService(config);
@@ -72,7 +89,12 @@ public final class Server {
     HttpService http = new HttpService(config.bindHost(), config.httpPort(), loops);
     http.observeRequests(metrics.http());
 
-    List<Service> services = List.of(loops, http, storage, kafka, kinesis, eventStore);
+    List<Service> services = new ArrayList<>(List.of(loops, http, storage));
+    for (Service door : List.of(kafka, kinesis, eventStore)) {
+      if (doors.contains(door.name())) {
+        services.add(door);
+      }
+    }
     Server server = new Server(config, services);
 
     Map<String, IntSupplier> connections = new LinkedHashMap<>();

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +52,19 @@ class ServerTest {
         return port < 0 ? Map.of() : Map.of(name, port);
       }
     };
+  }
+
+  @Test
+  void assemblesOnlyTheFrontDoorsAsked() throws Exception {
+    assertThat(Server.assemble(config()).services())
+        .extracting(Service::name)
+        .containsExactly("event-loops", "http", "storage", "kafka", "kinesis", "eventstore");
+    assertThat(Server.assemble(config(), Set.of("eventstore", "kafka")).services())
+        .extracting(Service::name)
+        .containsExactly("event-loops", "http", "storage", "kafka", "eventstore");
+    assertThatThrownBy(() -> Server.assemble(config(), Set.of("pulsar")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("pulsar");
   }
 
   @Test

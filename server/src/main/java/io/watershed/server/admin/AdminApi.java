@@ -51,7 +51,7 @@ public final class AdminApi {
     new SubscriptionsApi(ctx).register(routes, h);
     new ClusterApi(ctx, config, metrics, ports, connections).register(routes, h);
     new KinesisApi(ctx).register(routes, h);
-    new OpenApi().register(routes);
+    new OpenApi().register(routes, executor);
   }
 
   /** The Kafka door's policy for topics used before they exist, read from its settings. */

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The OpenAPI 3 document of the admin API, kept as YAML next to this class and served as written
@@ -20,7 +21,7 @@ public final class OpenApi {
   static final String RESOURCE = "openapi.yaml";
 
   private final byte[] yaml;
-  private final byte[] json;
+  private byte[] json;
 
   public OpenApi() {
     try (InputStream in = OpenApi.class.getResourceAsStream(RESOURCE)) {
@@ -28,19 +29,37 @@ public final class OpenApi {
         throw new IllegalStateException("missing resource " + RESOURCE);
       }
       yaml = in.readAllBytes();
-      JsonNode doc = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-      json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  void register(Router routes) {
+  /**
+   * The document as JSON, converted at the first request rather than at start-up: the YAML parser
+   * and the conversion took 1 to 2 s of a cold start on a busy machine, for a document few ask for.
+   */
+  synchronized byte[] json() {
+    if (json == null) {
+      try {
+        JsonNode doc = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot convert " + RESOURCE + " to JSON", e);
+      }
+    }
+    return json;
+  }
+
+  /**
+   * @param executor where the JSON is made (blocking work: not an event loop)
+   */
+  void register(Router routes, Executor executor) {
     routes.get(
         "/api/v1/openapi.json",
         r ->
-            CompletableFuture.completedFuture(
-                new Response(HttpResponseStatus.OK, "application/json", json, Map.of())));
+            CompletableFuture.supplyAsync(
+                () -> new Response(HttpResponseStatus.OK, "application/json", json(), Map.of()),
+                executor));
     routes.get(
         "/api/v1/openapi.yaml",
         r ->
