@@ -209,7 +209,10 @@ final class DurabilityTracker {
       flushOnce(true);
       Segment a = state.active;
       if (state.changedSinceLoad || !a.indexFilesCurrent()) {
-        forceIfPresent(a);
+        if (state.durableOffset < state.logEndOffset) {
+          // The final flush above makes everything written durable; force only if it could not.
+          forceIfPresent(a);
+        }
         a.writeIndexFilesIfPresent();
       }
       if (state.changedSinceLoad) {

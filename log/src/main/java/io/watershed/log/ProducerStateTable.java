@@ -159,7 +159,9 @@ final class ProducerStateTable {
     return dir.resolve(Segment.fileStem(offset) + SUFFIX);
   }
 
-  /** Writes the state as of {@code offset} (temp file, fsync, rename). */
+  /**
+   * Writes the state as of {@code offset} (temp file, fsync unless there are no producers, rename).
+   */
   void writeSnapshot(Path dir, long offset) throws IOException {
     int size = 24;
     for (Entry e : producers.values()) {
@@ -186,7 +188,14 @@ final class ProducerStateTable {
     crc.update(buf.array(), 24, size - 24);
     buf.putInt(20, (int) crc.getValue());
     buf.flip();
-    DurableFiles.writeAtomically(snapshotPath(dir, offset), buf, false);
+    if (producers.isEmpty()) {
+      // Nothing a replay could fail to find: if this is lost, the next load replays the log from
+      // the previous snapshot (its CRC and offset are checked), so no fsync.
+      DurableFiles.writeDerived(snapshotPath(dir, offset), buf);
+    } else {
+      // Producers' sequences may live on only here once retention deletes their segments.
+      DurableFiles.writeAtomically(snapshotPath(dir, offset), buf, false);
+    }
   }
 
   /**

@@ -34,8 +34,8 @@ import java.util.zip.CRC32C;
  *   — every record before baseOffset + relativeOffset has a timestamp of at most timestamp.
  * </pre>
  *
- * <p>Index files are derived data: written once when a segment is sealed (temp file, fsync, rename)
- * and rebuilt from the records file whenever they are missing or do not match it.
+ * <p>Index files are derived data: written once when a segment is sealed (temp file, rename; no
+ * fsync) and rebuilt from the records file whenever they are missing, torn or do not match it.
  */
 final class SegmentIndexFiles {
   static final int MAGIC = 0x57534958;
@@ -75,8 +75,9 @@ final class SegmentIndexFiles {
     }
     buf.putInt(56, crc(buf));
     buf.flip();
-    // Index files are derived data: no directory fsync, a lost one is rebuilt.
-    DurableFiles.writeAtomically(path, buf, false);
+    // Index files are derived data, checked by their CRC and against the records file when read:
+    // no fsync, a lost or torn one is rebuilt.
+    DurableFiles.writeDerived(path, buf);
   }
 
   /** A loaded index file: the summary it records and its entries. */
