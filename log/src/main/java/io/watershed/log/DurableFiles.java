@@ -25,17 +25,7 @@ public final class DurableFiles {
    */
   public static void writeAtomically(Path target, ByteBuffer content, boolean syncDirectory)
       throws IOException {
-    Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
-    try (FileChannel channel =
-        FileChannel.open(
-            temp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      writeFully(channel, content, 0);
-      channel.force(true);
-    }
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    replace(target, content, true);
     if (syncDirectory) {
       syncDirectory(target.getParent());
     }
@@ -49,6 +39,11 @@ public final class DurableFiles {
    * partitions overrun its budget (three of every partition's four).
    */
   static void writeDerived(Path target, ByteBuffer content) throws IOException {
+    replace(target, content, false);
+  }
+
+  /** Writes a temp file beside {@code target} (fsynced when {@code force}), then renames it. */
+  private static void replace(Path target, ByteBuffer content, boolean force) throws IOException {
     Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
     try (FileChannel channel =
         FileChannel.open(
@@ -57,6 +52,9 @@ public final class DurableFiles {
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
       writeFully(channel, content, 0);
+      if (force) {
+        channel.force(true);
+      }
     }
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
