@@ -41,10 +41,10 @@ import org.slf4j.LoggerFactory;
  * <p>What is EventStoreDB's stays here: the settings and consumer strategies ({@link
  * PersistentSubscriptionsGroup}), event ids, links, and the streams it keeps its state in. Group
  * definitions and cursors go through a {@link CursorStore}: the server's is on the coordinator
- * runtime ({@link io.watershed.core.subscription.CoordinatorCursorStore}); {@link #open(EventStore)}
- * keeps them in streams as EventStoreDB does ({@link PersistentSubscriptionsCursorStore}: {@value
- * #CONFIG_STREAM} and {@code $persistentsubscription-<source>::<group>-checkpoint}). Parked
- * events are links in {@code
+ * runtime ({@link io.watershed.core.subscription.CoordinatorCursorStore}); {@link
+ * #open(EventStore)} keeps them in streams as EventStoreDB does ({@link
+ * PersistentSubscriptionsCursorStore}: {@value #CONFIG_STREAM} and {@code
+ * $persistentsubscription-<source>::<group>-checkpoint}). Parked events are links in {@code
  * $persistentsubscription-<source>::<group>-parked} ({@link PersistentSubscriptionsParkedStream}).
  * Events done after the last checkpoint may be delivered again after a restart (at least once).
  *
