@@ -13,6 +13,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.watershed.core.coordinator.CoordinatorRuntime;
 import io.watershed.core.topic.TopicStore;
 import io.watershed.kafka.group.GroupCoordinator;
 import io.watershed.kafka.handlers.KafkaApis;
@@ -34,9 +35,14 @@ public final class KafkaFrontDoor implements AutoCloseable {
   private EventLoopGroup workers;
   private Channel server;
 
-  public KafkaFrontDoor(KafkaConfig config, TopicStore topics) {
+  /**
+   * @param topics the topics the door serves
+   * @param coordinators the open coordinator runtime, which keeps the consumer groups; owned by the
+   *     caller, closed after this door
+   */
+  public KafkaFrontDoor(KafkaConfig config, TopicStore topics, CoordinatorRuntime coordinators) {
     this.broker = new KafkaBroker(config, topics);
-    this.apis = new KafkaApis(broker);
+    this.apis = new KafkaApis(broker, coordinators);
   }
 
   public KafkaBroker broker() {
