@@ -55,13 +55,13 @@ final class OffsetManager {
   static final long NO_OFFSET = -1;
 
   private final GroupShard shard;
-  private final TopicLookup persistence;
+  private final TopicLookup topics;
   private final GroupCoordinatorConfig config;
   private final ClassicRebalancer rebalancer;
 
   OffsetManager(GroupShard shard) {
     this.shard = shard;
-    this.persistence = shard.topics;
+    this.topics = shard.topics;
     this.config = shard.config;
     this.rebalancer = shard.rebalancer;
   }
@@ -95,7 +95,7 @@ final class OffsetManager {
     for (OffsetCommitRequestTopic topic : request.topics()) {
       OffsetCommitResponseTopic answers = new OffsetCommitResponseTopic().setName(topic.name());
       response.topics().add(answers);
-      Optional<TopicMetadata> meta = persistence.topic(topic.name());
+      Optional<TopicMetadata> meta = topics.topic(topic.name());
       for (OffsetCommitRequestPartition p : topic.partitions()) {
         OffsetCommitResponsePartition answer =
             new OffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex());
@@ -160,7 +160,7 @@ final class OffsetManager {
     List<CoordinatorRecord> records = new ArrayList<>();
     for (PartitionOffset o : offsets) {
       TopicMetadata t =
-          persistence
+          topics
               .topic(o.topic())
               .filter(m -> o.partition() < m.partitionCount())
               .orElseThrow(
@@ -246,7 +246,7 @@ final class OffsetManager {
           "Received member epoch " + epoch + " is newer than current member epoch.");
     }
     for (OffsetCommitRequestTopic topic : request.topics()) {
-      Optional<TopicMetadata> meta = persistence.topic(topic.name());
+      Optional<TopicMetadata> meta = topics.topic(topic.name());
       for (OffsetCommitRequestPartition p : topic.partitions()) {
         Integer received =
             meta.map(t -> group.receivedAtEpoch(member.memberId(), t.topicId(), p.partitionIndex()))
@@ -306,7 +306,7 @@ final class OffsetManager {
    * committed for (a deleted topic's offsets are left out until its tombstones remove them).
    */
   GroupOffsets visibleOffsets(GroupShardState state, String groupId) {
-    return visible(state.offsets(groupId), persistence);
+    return visible(state.offsets(groupId), topics);
   }
 
   /**
@@ -346,7 +346,7 @@ final class OffsetManager {
                 UUID id =
                     ids.computeIfAbsent(
                         e.getKey().topic(),
-                        t -> persistence.topic(t).map(TopicMetadata::topicId).orElse(NO_TOPIC));
+                        t -> topics.topic(t).map(TopicMetadata::topicId).orElse(NO_TOPIC));
                 if (!id.equals(e.getValue().topicId())) {
                   out.add(CoordinatorRecord.tombstone(GroupRecords.offsetKey(groupId, e.getKey())));
                 }
