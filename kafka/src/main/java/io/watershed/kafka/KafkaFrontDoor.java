@@ -9,6 +9,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.watershed.core.coordinator.CoordinatorRuntime;
 import io.watershed.core.net.EventLoops;
 import io.watershed.core.topic.TopicStore;
 import io.watershed.kafka.group.GroupCoordinator;
@@ -35,9 +36,14 @@ public final class KafkaFrontDoor implements AutoCloseable {
   private boolean ownLoops;
   private Channel server;
 
-  public KafkaFrontDoor(KafkaConfig config, TopicStore topics) {
+  /**
+   * @param topics the topics the door serves
+   * @param coordinators the open coordinator runtime, which keeps the consumer groups; owned by the
+   *     caller, closed after this door
+   */
+  public KafkaFrontDoor(KafkaConfig config, TopicStore topics, CoordinatorRuntime coordinators) {
     this.broker = new KafkaBroker(config, topics);
-    this.apis = new KafkaApis(broker);
+    this.apis = new KafkaApis(broker, coordinators);
   }
 
   public KafkaBroker broker() {

@@ -193,7 +193,7 @@ class AdminApiVersionsTest {
             .as("DeleteTopics v%d", v)
             .isEqualTo(Errors.NONE.code());
       }
-      assertThat(server.topics().list()).isEmpty();
+      assertThat(server.clientTopics()).isEmpty();
     }
   }
 }

@@ -5,6 +5,8 @@ import static io.watershed.kafka.AdminClients.assertFailsWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.watershed.core.coordinator.CoordinatorConfig;
+import io.watershed.core.coordinator.CoordinatorRuntime;
 import io.watershed.core.topic.TopicStore;
 import io.watershed.log.LogConfig;
 import io.watershed.log.LogManagerConfig;
@@ -53,8 +55,11 @@ class AdminConfigsTest {
         LogManagerConfig.defaults(dir)
             .withDefaults(LogConfig.DEFAULTS.with(Map.of(LogConfig.RETENTION_MS, ONE_DAY_MS)));
     try (TopicStore topics = TopicStore.open(dir, engine);
+        CoordinatorRuntime coordinators =
+            CoordinatorRuntime.open(topics, CoordinatorConfig.DEFAULTS);
         KafkaFrontDoor door =
-            new KafkaFrontDoor(KafkaConfig.defaults("127.0.0.1", 0, "127.0.0.1"), topics)) {
+            new KafkaFrontDoor(
+                KafkaConfig.defaults("127.0.0.1", 0, "127.0.0.1"), topics, coordinators)) {
       door.start();
       try (Admin admin = admin("127.0.0.1:" + door.port())) {
         admin

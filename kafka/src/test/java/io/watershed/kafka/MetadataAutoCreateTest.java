@@ -81,7 +81,7 @@ class MetadataAutoCreateTest {
 
       MetadataResponseTopic invalid = ask(raw, "no spaces allowed", true);
       assertThat(Errors.forCode(invalid.errorCode())).isEqualTo(Errors.INVALID_TOPIC_EXCEPTION);
-      assertThat(server.topics().list()).extracting(t -> t.name()).containsExactly("fresh");
+      assertThat(server.clientTopics()).containsExactly("fresh");
 
       MetadataResponseTopic notAllowed = ask(raw, "asked-only", false);
       assertThat(Errors.forCode(notAllowed.errorCode()))
@@ -105,7 +105,7 @@ class MetadataAutoCreateTest {
             .as("v%d", version)
             .isEqualTo(Errors.INVALID_TOPIC_EXCEPTION);
       }
-      assertThat(server.topics().list()).isEmpty();
+      assertThat(server.clientTopics()).isEmpty();
     }
   }
 

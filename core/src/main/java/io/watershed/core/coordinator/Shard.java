@@ -108,6 +108,9 @@ final class Shard {
     final WriteOperation<S, T> handler;
     T response;
 
+    /** The handler's {@link CoordinatorResult#appendFuture}, once it has run; may be null. */
+    CompletableFuture<Void> appendFuture;
+
     Write(CoordinatorNamespace<S> namespace, WriteOperation<S, T> handler) {
       super(namespace);
       this.handler = handler;
@@ -296,6 +299,7 @@ final class Shard {
       fail(w, e);
       return 0;
     }
+    w.appendFuture = result.appendFuture();
     int size = 0;
     for (CoordinatorRecord r : result.records()) {
       size += CoordinatorRecords.sizeInBatch(w.namespace.nameBytes(), r);
@@ -422,12 +426,18 @@ final class Shard {
 
   private <T> void complete(Write<?, T> w) {
     stats.writes.increment();
+    if (w.appendFuture != null) {
+      w.appendFuture.complete(null);
+    }
     w.future.complete(w.response);
   }
 
   private void fail(Operation<?, ?> op, Throwable e) {
-    if (op instanceof Write<?, ?>) {
+    if (op instanceof Write<?, ?> w) {
       stats.failedWrites.increment();
+      if (w.appendFuture != null) {
+        w.appendFuture.completeExceptionally(e);
+      }
     }
     op.future.completeExceptionally(e);
   }

@@ -464,4 +464,29 @@ class CoordinatorRuntimeTest {
     assertThat(spread).hasSize(8);
     assertThat(spread.values()).allMatch(n -> n > 700 && n < 1300);
   }
+
+  @Test
+  void theAppendFutureFollowsTheOutcomeBeforeTheCallerHearsOfIt() {
+    open(1);
+    MemoryCoordinatorLog log = logs.get(0);
+    List<String> order = new ArrayList<>();
+    CompletableFuture<Void> committed = new CompletableFuture<>();
+    committed.whenComplete((ok, e) -> order.add(e == null ? "committed" : "failed"));
+    CompletableFuture<String> first =
+        kv.write(0, s -> new CoordinatorResult<>(List.of(record("a", "1")), "first", committed));
+    first.whenComplete((ok, e) -> order.add("caller"));
+    assertThat(done(first)).isEqualTo("first");
+    assertThat(order).containsExactly("committed", "caller");
+
+    order.clear();
+    log.failNextAppend(new LogStorageException("I/O error", new IOException("I/O error")), false);
+    CompletableFuture<Void> refused = new CompletableFuture<>();
+    refused.whenComplete((ok, e) -> order.add(e == null ? "committed" : "failed"));
+    CompletableFuture<String> second =
+        kv.write(0, s -> new CoordinatorResult<>(List.of(record("a", "2")), "second", refused));
+    second.whenComplete((ok, e) -> order.add("caller"));
+    assertThat(failure(second).reason()).isEqualTo(Reason.STORAGE);
+    assertThat(order).containsExactly("failed", "caller");
+    assertThat(done(kv.read(0, snapshot()))).containsEntry("a", "1");
+  }
 }

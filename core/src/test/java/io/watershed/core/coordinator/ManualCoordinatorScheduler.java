@@ -9,7 +9,7 @@ import java.util.PriorityQueue;
  * submitted by a running task runs after it). One instance may serve every shard of a runtime; they
  * then share its clock and take turns on the test thread.
  */
-final class ManualCoordinatorScheduler implements CoordinatorScheduler {
+public final class ManualCoordinatorScheduler implements CoordinatorScheduler {
   private long now = 1_700_000_000_000L;
   private long sequence;
   private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
@@ -55,7 +55,7 @@ final class ManualCoordinatorScheduler implements CoordinatorScheduler {
   }
 
   /** Moves the clock forward, running every timer that falls due on the way, in order. */
-  void advance(long ms) {
+  public void advance(long ms) {
     long target = now + ms;
     while (!timers.isEmpty() && timers.peek().due <= target) {
       Scheduled s = timers.poll();
@@ -69,7 +69,7 @@ final class ManualCoordinatorScheduler implements CoordinatorScheduler {
   }
 
   /** Timers neither run nor cancelled. */
-  int pendingTimers() {
+  public int pendingTimers() {
     return (int) timers.stream().filter(t -> !t.cancelled).count();
   }
 

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  * them; appends complete at once, or wait until {@link #release} when held; the next append can be
  * made to fail (before or after reaching the log), and a read can be made to fail.
  */
-final class MemoryCoordinatorLog implements CoordinatorLog {
+public final class MemoryCoordinatorLog implements CoordinatorLog {
   private final String name;
   private final List<ByteBuffer> batches = new ArrayList<>();
   private long end;
@@ -25,43 +25,43 @@ final class MemoryCoordinatorLog implements CoordinatorLog {
   private RuntimeException failOpen;
   int appends;
 
-  MemoryCoordinatorLog(String name) {
+  public MemoryCoordinatorLog(String name) {
     this.name = name;
   }
 
   /** Appends wait until {@link #release} (true) or complete at once (false). */
-  void hold(boolean hold) {
+  public void hold(boolean hold) {
     this.hold = hold;
   }
 
   /** Completes the appends held now, in order (not those their completion starts). */
-  void release() {
+  public void release() {
     for (int n = held.size(); n > 0; n--) {
       held.poll().run();
     }
   }
 
-  int heldAppends() {
+  public int heldAppends() {
     return held.size();
   }
 
   /** The next append fails with {@code e}; when {@code afterWriting}, its records stay readable. */
-  void failNextAppend(RuntimeException e, boolean afterWriting) {
+  public void failNextAppend(RuntimeException e, boolean afterWriting) {
     this.failNext = e;
     this.failAfterWriting = afterWriting;
   }
 
-  void failReads(IOException e) {
+  public void failReads(IOException e) {
     this.failReads = e;
   }
 
   /** Asking for the end fails with {@code e} (a partition that cannot be opened); null: works. */
-  void failOpen(RuntimeException e) {
+  public void failOpen(RuntimeException e) {
     this.failOpen = e;
   }
 
   /** Appends a batch as is (offsets assigned), bypassing the runtime: damage, foreign writers. */
-  void appendRaw(ByteBuffer batch) {
+  public void appendRaw(ByteBuffer batch) {
     place(batch);
   }
 
@@ -131,7 +131,7 @@ final class MemoryCoordinatorLog implements CoordinatorLog {
   }
 
   /** The records held, in order: (namespace key bytes, value) as stored. */
-  int recordCount() {
+  public int recordCount() {
     return (int) end;
   }
 }

@@ -1,5 +1,6 @@
 package io.watershed.kafka.group;
 
+import io.watershed.core.coordinator.CoordinatorScheduler;
 import io.watershed.core.group.Bytes;
 import io.watershed.core.group.ClassicGroupMembership;
 import io.watershed.core.group.ClassicMemberRecord;
@@ -30,7 +31,7 @@ import org.apache.kafka.common.protocol.types.SchemaException;
  * maps exactly the members' instance ids to their member ids; pending join members are not members;
  * pending sync members are members.
  *
- * <p>Mutable; confined to the coordinator's scheduler.
+ * <p>Mutable; confined to its shard's owner.
  */
 final class ClassicGroup implements CoordinatedGroup {
   private final String groupId;
@@ -44,7 +45,7 @@ final class ClassicGroup implements CoordinatedGroup {
   private final Map<String, String> staticMembers = new HashMap<>();
 
   /** Member ids handed out with MEMBER_ID_REQUIRED, with the timer that forgets each. */
-  private final Map<String, GroupScheduler.Timer> pendingJoinMembers = new HashMap<>();
+  private final Map<String, CoordinatorScheduler.Timer> pendingJoinMembers = new HashMap<>();
 
   private final Set<String> pendingSyncMembers = new HashSet<>();
 
@@ -52,10 +53,10 @@ final class ClassicGroup implements CoordinatedGroup {
   boolean newMemberAdded;
 
   /** Completes the join phase when the rebalance times out; null when none runs. */
-  GroupScheduler.Timer joinTimer;
+  CoordinatorScheduler.Timer joinTimer;
 
   /** Removes members that did not send SyncGroup in time; null when none runs. */
-  GroupScheduler.Timer syncTimer;
+  CoordinatorScheduler.Timer syncTimer;
 
   ClassicGroup(String groupId) {
     this.groupId = groupId;
@@ -219,12 +220,12 @@ final class ClassicGroup implements CoordinatedGroup {
    * Records a member id handed out with MEMBER_ID_REQUIRED, not yet joined, with the timer that
    * forgets it if the member never comes back.
    */
-  void addPendingMember(String memberId, GroupScheduler.Timer expiry) {
+  void addPendingMember(String memberId, CoordinatorScheduler.Timer expiry) {
     pendingJoinMembers.put(memberId, expiry);
   }
 
   private void forgetPending(String memberId) {
-    GroupScheduler.Timer expiry = pendingJoinMembers.remove(memberId);
+    CoordinatorScheduler.Timer expiry = pendingJoinMembers.remove(memberId);
     if (expiry != null) {
       expiry.cancel();
     }
@@ -347,6 +348,66 @@ final class ClassicGroup implements CoordinatedGroup {
     return replacement;
   }
 
+  /**
+   * The group as it will be recorded once static member {@code oldMemberId} has become {@code
+   * newMemberId} with {@code protocols} and the given timeouts, keeping its assignment; the group
+   * itself does not change.
+   */
+  ClassicGroupMembership recordReplacingStatic(
+      String oldMemberId,
+      String newMemberId,
+      List<ClassicProtocol> protocols,
+      int rebalanceTimeoutMs,
+      int sessionTimeoutMs) {
+    ClassicMember old = members.get(oldMemberId);
+    List<ClassicMemberRecord> records = new ArrayList<>();
+    for (ClassicMember m : members.values()) {
+      if (m != old) {
+        records.add(m.toRecord(protocolName));
+      }
+    }
+    Bytes metadata = Bytes.EMPTY;
+    for (ClassicProtocol p : protocols) {
+      if (p.name().equals(protocolName)) {
+        metadata = p.metadata();
+        break;
+      }
+    }
+    records.add(
+        new ClassicMemberRecord(
+            newMemberId,
+            old.groupInstanceId,
+            old.clientId,
+            old.clientHost,
+            rebalanceTimeoutMs,
+            sessionTimeoutMs,
+            metadata,
+            old.assignment));
+    return new ClassicGroupMembership(
+        protocolType == null ? "" : protocolType,
+        generation,
+        protocolName,
+        isLeader(oldMemberId) ? newMemberId : leaderId,
+        records);
+  }
+
+  /** Cancels every timer of the group and its members: it is no longer served. */
+  void cancelTimers() {
+    for (ClassicMember m : members.values()) {
+      m.cancelSessionTimer();
+    }
+    pendingJoinMembers.values().forEach(CoordinatorScheduler.Timer::cancel);
+    pendingJoinMembers.clear();
+    if (joinTimer != null) {
+      joinTimer.cancel();
+      joinTimer = null;
+    }
+    if (syncTimer != null) {
+      syncTimer.cancel();
+      syncTimer = null;
+    }
+  }
+
   /** Updates a rejoining member and parks its JoinGroup in {@code joinFuture} (null: none). */
   void updateMember(
       ClassicMember member,
@@ -387,10 +448,15 @@ final class ClassicGroup implements CoordinatedGroup {
 
   /** The protocols every member supports. */
   private Set<String> candidateProtocols() {
+    return candidateProtocols(null, null);
+  }
+
+  /** The protocols every member supports, member {@code memberId} with {@code protocols}. */
+  private Set<String> candidateProtocols(String memberId, List<ClassicProtocol> protocols) {
     Set<String> common = null;
     for (ClassicMember m : members.values()) {
       Set<String> names = new HashSet<>();
-      m.protocols.forEach(p -> names.add(p.name()));
+      (m.memberId.equals(memberId) ? protocols : m.protocols).forEach(p -> names.add(p.name()));
       if (common == null) {
         common = names;
       } else {
@@ -405,10 +471,19 @@ final class ClassicGroup implements CoordinatedGroup {
    * every member supports; most votes wins (ties go to the first protocol voted for).
    */
   String selectProtocol() {
-    Set<String> candidates = candidateProtocols();
+    return selectProtocol(null, null);
+  }
+
+  /** {@link #selectProtocol()} as if member {@code memberId} supported {@code protocols}. */
+  String selectProtocol(String memberId, List<ClassicProtocol> protocols) {
+    Set<String> candidates = candidateProtocols(memberId, protocols);
     Map<String, Integer> votes = new LinkedHashMap<>();
     for (ClassicMember m : members.values()) {
-      votes.merge(m.vote(candidates), 1, Integer::sum);
+      String vote =
+          m.memberId.equals(memberId)
+              ? ClassicMember.vote(memberId, protocols, candidates)
+              : m.vote(candidates);
+      votes.merge(vote, 1, Integer::sum);
     }
     String best = null;
     for (Map.Entry<String, Integer> e : votes.entrySet()) {

@@ -28,21 +28,19 @@ import org.slf4j.LoggerFactory;
  * follow Kafka's coordinator, including KIP-394 (a new member first gets MEMBER_ID_REQUIRED) and
  * KIP-345 (static members keep their assignment when they rejoin under a new member id).
  *
- * <p>Every method runs on the coordinator's scheduler. Heartbeats and LeaveGroup are in {@link
- * ClassicMembership}, which shares the rebalance steps through {@link ClassicRebalancer}.
+ * <p>Every method runs on its shard's owner, as part of a write operation (see {@link GroupShard}).
+ * Heartbeats and LeaveGroup are in {@link ClassicMembership}, which shares the rebalance steps
+ * through {@link ClassicRebalancer}.
  */
 final class ClassicGroupCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(ClassicGroupCoordinator.class);
 
-  private final GroupRegistry groups;
+  private final GroupShard shard;
   private final GroupCoordinatorConfig config;
-  private final ClassicRebalancer rebalancer;
 
-  ClassicGroupCoordinator(
-      GroupRegistry groups, GroupCoordinatorConfig config, ClassicRebalancer rebalancer) {
-    this.groups = groups;
-    this.config = config;
-    this.rebalancer = rebalancer;
+  ClassicGroupCoordinator(GroupShard shard) {
+    this.shard = shard;
+    this.config = shard.config;
   }
 
   /** JoinGroup: the answer may come much later, when the join phase completes. */
@@ -62,7 +60,7 @@ final class ClassicGroupCoordinator {
     }
     boolean unknownMember = memberId.isEmpty();
     ClassicGroup group;
-    switch (groups.get(request.groupId())) {
+    switch (shard.group(request.groupId())) {
       case ClassicGroup g -> group = g;
       case ConsumerGroup g when g.hasMembers() -> {
         return failed(response, memberId, Errors.INCONSISTENT_GROUP_PROTOCOL);
@@ -74,7 +72,7 @@ final class ClassicGroupCoordinator {
           return failed(response, memberId, Errors.UNKNOWN_MEMBER_ID);
         }
         group = new ClassicGroup(request.groupId());
-        groups.put(group);
+        shard.putClassic(group);
       }
     }
     if (unknownMember) {
@@ -101,7 +99,8 @@ final class ClassicGroupCoordinator {
     if (instanceId != null) {
       String existing = group.staticMemberId(instanceId);
       if (existing != null) {
-        rebalancer.replaceStaticMember(context, request, group, existing, newMemberId, response);
+        shard.rebalancer.replaceStaticMember(
+            context, request, group, existing, newMemberId, response);
       } else {
         addMember(context, request, group, newMemberId, response);
       }
@@ -110,8 +109,12 @@ final class ClassicGroupCoordinator {
       // retrying a JoinGroup whose answer it lost does not leave a ghost member behind.
       group.addPendingMember(
           newMemberId,
-          rebalancer.schedule(
-              group, request.sessionTimeoutMs(), g -> rebalancer.expirePending(g, newMemberId)));
+          shard.rebalancer.schedule(
+              group,
+              "pending",
+              newMemberId,
+              request.sessionTimeoutMs(),
+              g -> shard.rebalancer.expirePending(g, newMemberId)));
       response.complete(
           new JoinGroupResponseData()
               .setMemberId(newMemberId)
@@ -149,20 +152,20 @@ final class ClassicGroupCoordinator {
     ClassicMember member = group.member(memberId);
     switch (group.state()) {
       case PREPARING_REBALANCE ->
-          rebalancer.updateMemberAndRebalance(request, group, member, response);
+          shard.rebalancer.updateMemberAndRebalance(request, group, member, response);
       case COMPLETING_REBALANCE -> {
         if (member.matches(protocols)) {
           // The member lost the answer to its JoinGroup: tell it again.
           response.complete(currentGeneration(group, memberId, group.isLeader(memberId), false));
         } else {
-          rebalancer.updateMemberAndRebalance(request, group, member, response);
+          shard.rebalancer.updateMemberAndRebalance(request, group, member, response);
         }
       }
       case STABLE -> {
         // A rejoining leader forces a rebalance: it is how a consumer asks for a new assignment
         // when topic metadata changed without its subscription changing.
         if (group.isLeader(memberId) || !member.matches(protocols)) {
-          rebalancer.updateMemberAndRebalance(request, group, member, response);
+          shard.rebalancer.updateMemberAndRebalance(request, group, member, response);
         } else {
           response.complete(currentGeneration(group, memberId, false, false));
         }
@@ -187,13 +190,13 @@ final class ClassicGroupCoordinator {
             request.sessionTimeoutMs(),
             request.protocolType(),
             ClassicProtocol.of(request.protocols()));
-    rebalancer.addMemberAndRebalance(group, member, response);
+    shard.rebalancer.addMemberAndRebalance(group, member, response);
   }
 
   /** SyncGroup: the leader's call is answered once the assignment is durable. */
   CompletableFuture<SyncGroupResponseData> sync(SyncGroupRequestData request) {
     CompletableFuture<SyncGroupResponseData> response = new CompletableFuture<>();
-    if (!(groups.get(request.groupId()) instanceof ClassicGroup group) || !group.hasMembers()) {
+    if (!(shard.group(request.groupId()) instanceof ClassicGroup group) || !group.hasMembers()) {
       response.complete(syncError(Errors.UNKNOWN_MEMBER_ID));
       return response;
     }
@@ -219,15 +222,15 @@ final class ClassicGroupCoordinator {
       case COMPLETING_REBALANCE -> {
         member.completeSync(syncError(Errors.REBALANCE_IN_PROGRESS));
         member.syncFuture = response;
-        rebalancer.receivedSync(group, memberId);
+        shard.rebalancer.receivedSync(group, memberId);
         if (group.isLeader(memberId)) {
           Map<String, byte[]> assignments = new HashMap<>();
           request.assignments().forEach(a -> assignments.put(a.memberId(), a.assignment()));
-          rebalancer.storeAssignment(group, assignments);
+          shard.rebalancer.storeAssignment(group, assignments);
         }
       }
       case STABLE -> {
-        rebalancer.receivedSync(group, memberId);
+        shard.rebalancer.receivedSync(group, memberId);
         response.complete(
             new SyncGroupResponseData()
                 .setProtocolType(group.protocolType())

@@ -1,5 +1,6 @@
 package io.watershed.kafka.group;
 
+import io.watershed.core.coordinator.CoordinatorScheduler;
 import io.watershed.core.group.Bytes;
 import io.watershed.core.group.ClassicMemberRecord;
 import java.util.List;
@@ -12,8 +13,8 @@ import org.apache.kafka.common.message.SyncGroupResponseData;
  * One member of a classic group as the coordinator tracks it: who it is, what it supports, what it
  * was assigned, and the JoinGroup or SyncGroup answer it is waiting for.
  *
- * <p>Mutable; confined to the coordinator's scheduler like the group that holds it. The ids never
- * change: a static member rejoining under a new member id becomes a new object.
+ * <p>Mutable; confined to its shard's owner like the group that holds it. The ids never change: a
+ * static member rejoining under a new member id becomes a new object.
  */
 final class ClassicMember {
   final String memberId;
@@ -36,7 +37,7 @@ final class ClassicMember {
   boolean isNew;
 
   /** Removes the member when it stays silent; null when no timer runs. */
-  GroupScheduler.Timer sessionTimer;
+  CoordinatorScheduler.Timer sessionTimer;
 
   ClassicMember(
       String memberId,
@@ -119,6 +120,11 @@ final class ClassicMember {
 
   /** The member's most preferred protocol among {@code candidates}. */
   String vote(Set<String> candidates) {
+    return vote(memberId, protocols, candidates);
+  }
+
+  /** The most preferred of {@code protocols} among {@code candidates}. */
+  static String vote(String memberId, List<ClassicProtocol> protocols, Set<String> candidates) {
     for (ClassicProtocol p : protocols) {
       if (candidates.contains(p.name())) {
         return p.name();

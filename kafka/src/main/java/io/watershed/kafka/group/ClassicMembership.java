@@ -12,20 +12,20 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * Keeping up membership of a classic group between rebalances: Heartbeat (which also tells a member
  * that a rebalance started, with REBALANCE_IN_PROGRESS) and LeaveGroup (one member, or a batch of
- * them by member id or by static instance id). Runs on the coordinator's scheduler.
+ * them by member id or by static instance id). Runs on its shard's owner.
  */
 final class ClassicMembership {
-  private final GroupRegistry groups;
+  private final GroupShard shard;
   private final ClassicRebalancer rebalancer;
 
-  ClassicMembership(GroupRegistry groups, ClassicRebalancer rebalancer) {
-    this.groups = groups;
-    this.rebalancer = rebalancer;
+  ClassicMembership(GroupShard shard) {
+    this.shard = shard;
+    this.rebalancer = shard.rebalancer;
   }
 
   /** Heartbeat: the error code to answer with. */
   Errors heartbeat(HeartbeatRequestData request) {
-    if (!(groups.get(request.groupId()) instanceof ClassicGroup group)) {
+    if (!(shard.group(request.groupId()) instanceof ClassicGroup group)) {
       return Errors.UNKNOWN_MEMBER_ID;
     }
     try {
@@ -53,7 +53,7 @@ final class ClassicMembership {
 
   /** LeaveGroup: removes each named member and rebalances the group without them. */
   LeaveGroupResult leave(String groupId, List<MemberIdentity> leaving) {
-    if (!(groups.get(groupId) instanceof ClassicGroup group)) {
+    if (!(shard.group(groupId) instanceof ClassicGroup group)) {
       return new LeaveGroupResult(Errors.UNKNOWN_MEMBER_ID, List.of());
     }
     List<MemberResponse> answers = new ArrayList<>();

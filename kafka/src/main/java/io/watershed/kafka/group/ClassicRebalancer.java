@@ -1,5 +1,6 @@
 package io.watershed.kafka.group;
 
+import io.watershed.core.coordinator.CoordinatorScheduler;
 import io.watershed.core.group.Bytes;
 import java.util.HashMap;
 import java.util.List;
@@ -21,36 +22,46 @@ import org.slf4j.LoggerFactory;
  * remove members that stopped heartbeating or did not rejoin or sync in time.
  *
  * <p>Timers hold the group object they were set for and do nothing once it is no longer the live
- * group of its id. Runs on the coordinator's scheduler only.
+ * group of its id. Runs on its shard's owner only.
  */
 final class ClassicRebalancer {
   private static final Logger LOG = LoggerFactory.getLogger(ClassicRebalancer.class);
 
-  private final GroupRegistry groups;
-  private final GroupScheduler scheduler;
-  private final GroupPersistence persistence;
+  private final GroupShard shard;
   private final GroupCoordinatorConfig config;
 
-  ClassicRebalancer(
-      GroupRegistry groups,
-      GroupScheduler scheduler,
-      GroupPersistence persistence,
-      GroupCoordinatorConfig config) {
-    this.groups = groups;
-    this.scheduler = scheduler;
-    this.persistence = persistence;
-    this.config = config;
+  ClassicRebalancer(GroupShard shard) {
+    this.shard = shard;
+    this.config = shard.config;
   }
 
-  /** Runs {@code action} on {@code group} after {@code delayMs}, if it is still the live group. */
-  GroupScheduler.Timer schedule(ClassicGroup group, long delayMs, Consumer<ClassicGroup> action) {
-    return scheduler.schedule(
+  /**
+   * Runs {@code action} on {@code group} after {@code delayMs} as an operation of the shard (its
+   * records written as any other's), if it is still the live group; replaces the group's timer of
+   * the same kind and member.
+   *
+   * @param kind what the timer is for: {@code session}, {@code pending}, {@code join}, {@code sync}
+   * @param memberId the member it is for, or null for the group's own timers
+   */
+  CoordinatorScheduler.Timer schedule(
+      ClassicGroup group,
+      String kind,
+      String memberId,
+      long delayMs,
+      Consumer<ClassicGroup> action) {
+    return shard.schedule(
+        GroupShard.timerKey("classic-" + kind, group.groupId(), memberId),
         delayMs,
         () -> {
-          if (groups.isCurrent(group)) {
+          if (shard.isCurrent(group)) {
             action.accept(group);
           }
         });
+  }
+
+  /** Cancels every timer of a group that is no longer served (deleted or replaced). */
+  void cancelTimers(ClassicGroup group) {
+    group.cancelTimers();
   }
 
   /** Starts tracking the members of a group loaded from durable state. */
@@ -68,7 +79,8 @@ final class ClassicRebalancer {
   private void rescheduleSession(ClassicGroup group, ClassicMember member, long timeoutMs) {
     member.cancelSessionTimer();
     String memberId = member.memberId;
-    member.sessionTimer = schedule(group, timeoutMs, g -> expireSession(g, memberId));
+    member.sessionTimer =
+        schedule(group, "session", memberId, timeoutMs, g -> expireSession(g, memberId));
   }
 
   /** A member id handed out with MEMBER_ID_REQUIRED was not used within the session timeout. */
@@ -122,8 +134,9 @@ final class ClassicRebalancer {
 
   /**
    * A static member rejoined under a new member id. In a stable group whose protocol stays the
-   * same, it takes over its assignment without a rebalance once the new id is durable; otherwise
-   * the group rebalances.
+   * same, it takes over its assignment without a rebalance once the group with the new id is
+   * durable, and nothing changes before (a failed write leaves the old member in place); otherwise
+   * the new id replaces the old at once and the group rebalances.
    */
   void replaceStaticMember(
       GroupRequestContext context,
@@ -132,58 +145,78 @@ final class ClassicRebalancer {
       String oldMemberId,
       String newMemberId,
       CompletableFuture<JoinGroupResponseData> response) {
-    ClassicMember member =
-        group.replaceStaticMember(request.groupInstanceId(), oldMemberId, newMemberId);
+    List<ClassicProtocol> protocols = ClassicProtocol.of(request.protocols());
+    int rebalanceTimeoutMs = ClassicGroupCoordinator.rebalanceTimeoutOf(request);
+    int sessionTimeoutMs = request.sessionTimeoutMs();
+    String instanceId = request.groupInstanceId();
+    if (!group.isIn(ClassicGroupState.STABLE)
+        || !group.selectProtocol(oldMemberId, protocols).equals(group.protocolName())) {
+      replace(group, instanceId, oldMemberId, newMemberId, protocols, request, response);
+      switch (group.state()) {
+        case STABLE -> maybePrepareRebalanceOrCompleteJoin(group);
+        // The old member id may already be in the leader's hands: only a new generation gives
+        // the new id an assignment.
+        case COMPLETING_REBALANCE -> prepareRebalance(group);
+        default -> maybeCompleteJoinPhase(group);
+      }
+      return;
+    }
+    int generation = group.generation();
+    shard
+        .writeClassic(
+            group.groupId(),
+            group.recordReplacingStatic(
+                oldMemberId, newMemberId, protocols, rebalanceTimeoutMs, sessionTimeoutMs))
+        .whenComplete(
+            (ok, failure) -> {
+              // On the shard's owner, once the write is committed or failed.
+              if (failure != null) {
+                GroupShard.logFailure("static member " + newMemberId, group.groupId(), failure);
+                response.complete(joinError("", GroupErrors.ofWriteFailure(failure)));
+                return;
+              }
+              if (!shard.isCurrent(group)
+                  || !oldMemberId.equals(group.staticMemberId(instanceId))) {
+                // The old member left or was replaced meanwhile: join afresh.
+                response.complete(joinError(newMemberId, Errors.UNKNOWN_MEMBER_ID));
+                return;
+              }
+              ClassicMember member =
+                  replace(
+                      group, instanceId, oldMemberId, newMemberId, protocols, request, response);
+              if (group.isIn(ClassicGroupState.STABLE) && group.generation() == generation) {
+                // KIP-814: a rejoining leader is told its members but need not assign.
+                boolean leader = group.isLeader(newMemberId);
+                boolean skip =
+                    leader && JoinGroupRequest.supportsSkippingAssignment(context.apiVersion());
+                member.completeJoin(
+                    ClassicGroupCoordinator.currentGeneration(group, newMemberId, skip, skip));
+              } else if (group.isIn(ClassicGroupState.COMPLETING_REBALANCE)) {
+                prepareRebalance(group);
+              } else {
+                maybePrepareRebalanceOrCompleteJoin(group);
+              }
+            });
+  }
+
+  /** Gives the static member its new id and parks its JoinGroup in {@code response}. */
+  private ClassicMember replace(
+      ClassicGroup group,
+      String instanceId,
+      String oldMemberId,
+      String newMemberId,
+      List<ClassicProtocol> protocols,
+      JoinGroupRequestData request,
+      CompletableFuture<JoinGroupResponseData> response) {
+    ClassicMember member = group.replaceStaticMember(instanceId, oldMemberId, newMemberId);
     rescheduleSession(group, member);
-    List<ClassicProtocol> previousProtocols = member.protocols;
     group.updateMember(
         member,
-        ClassicProtocol.of(request.protocols()),
+        protocols,
         ClassicGroupCoordinator.rebalanceTimeoutOf(request),
         request.sessionTimeoutMs(),
         response);
-    switch (group.state()) {
-      case STABLE -> {
-        if (!group.selectProtocol().equals(group.protocolName())) {
-          maybePrepareRebalanceOrCompleteJoin(group);
-          return;
-        }
-        int generation = group.generation();
-        persistence
-            .putClassicGroup(group.groupId(), group.toRecord(Map.of()))
-            .whenComplete(
-                (ok, failure) ->
-                    scheduler.execute(
-                        () -> {
-                          if (failure != null) {
-                            LOG.warn(
-                                "Could not record static member {} of group {}: {}",
-                                newMemberId,
-                                group.groupId(),
-                                failure.toString());
-                            member.protocols = previousProtocols;
-                            member.completeJoin(joinError("", GroupErrors.ofWriteFailure(failure)));
-                            return;
-                          }
-                          if (!groups.isCurrent(group) || group.generation() != generation) {
-                            return;
-                          }
-                          // KIP-814: a rejoining leader is told its members but need not assign.
-                          boolean leader = group.isLeader(newMemberId);
-                          boolean skip =
-                              leader
-                                  && JoinGroupRequest.supportsSkippingAssignment(
-                                      context.apiVersion());
-                          member.completeJoin(
-                              ClassicGroupCoordinator.currentGeneration(
-                                  group, newMemberId, skip, skip));
-                        }));
-      }
-      // The old member id may already be in the leader's hands: only a new generation gives
-      // the new id an assignment.
-      case COMPLETING_REBALANCE -> prepareRebalance(group);
-      default -> maybeCompleteJoinPhase(group);
-    }
+    return member;
   }
 
   /** Starts a rebalance when the state allows one; otherwise tries to complete the join phase. */
@@ -251,7 +284,7 @@ final class ClassicRebalancer {
     if (group.joinTimer != null) {
       group.joinTimer.cancel();
     }
-    group.joinTimer = schedule(group, delayMs, action);
+    group.joinTimer = schedule(group, "join", null, delayMs, action);
   }
 
   /**
@@ -279,14 +312,13 @@ final class ClassicRebalancer {
     group.initNextGeneration();
     if (group.isIn(ClassicGroupState.EMPTY)) {
       LOG.info("Group {} is empty at generation {}.", group.groupId(), group.generation());
-      persistence
-          .putClassicGroup(group.groupId(), group.toRecord(Map.of()))
+      shard
+          .writeClassic(group.groupId(), group.toRecord(Map.of()))
           .whenComplete(
               (ok, failure) -> {
                 if (failure != null) {
                   // The previous generation stays recorded; it has no live members to confuse.
-                  LOG.warn(
-                      "Could not record empty group {}: {}", group.groupId(), failure.toString());
+                  GroupShard.logFailure("the empty generation", group.groupId(), failure);
                 }
               });
       return;
@@ -308,7 +340,8 @@ final class ClassicRebalancer {
     }
     int generation = group.generation();
     group.syncTimer =
-        schedule(group, group.rebalanceTimeoutMs(), g -> expirePendingSync(g, generation));
+        schedule(
+            group, "sync", null, group.rebalanceTimeoutMs(), g -> expirePendingSync(g, generation));
   }
 
   /** Members of the new generation that never sent SyncGroup are dropped, and it starts over. */
@@ -357,36 +390,29 @@ final class ClassicRebalancer {
       assignments.put(m.memberId, fromLeader.getOrDefault(m.memberId, new byte[0]));
     }
     int generation = group.generation();
-    persistence
-        .putClassicGroup(group.groupId(), group.toRecord(assignments))
+    shard
+        .writeClassic(group.groupId(), group.toRecord(assignments))
         .whenComplete(
-            (ok, failure) ->
-                scheduler.execute(
-                    () -> {
-                      if (!groups.isCurrent(group)
-                          || !group.isIn(ClassicGroupState.COMPLETING_REBALANCE)
-                          || group.generation() != generation) {
-                        return;
-                      }
-                      if (failure != null) {
-                        LOG.warn(
-                            "Could not record the assignment of group {}: {}",
-                            group.groupId(),
-                            failure.toString());
-                        resetAndPropagateAssignment(group, GroupErrors.ofWriteFailure(failure));
-                        maybePrepareRebalanceOrCompleteJoin(group);
-                        return;
-                      }
-                      for (ClassicMember m : group.members()) {
-                        m.assignment = Bytes.of(assignments.get(m.memberId));
-                      }
-                      propagateAssignment(group, Errors.NONE);
-                      group.transitionTo(ClassicGroupState.STABLE);
-                      LOG.info(
-                          "Group {} is stable at generation {}.",
-                          group.groupId(),
-                          group.generation());
-                    }));
+            (ok, failure) -> {
+              // On the shard's owner, once the write is committed or failed.
+              if (!shard.isCurrent(group)
+                  || !group.isIn(ClassicGroupState.COMPLETING_REBALANCE)
+                  || group.generation() != generation) {
+                return;
+              }
+              if (failure != null) {
+                GroupShard.logFailure("the assignment", group.groupId(), failure);
+                resetAndPropagateAssignment(group, GroupErrors.ofWriteFailure(failure));
+                maybePrepareRebalanceOrCompleteJoin(group);
+                return;
+              }
+              for (ClassicMember m : group.members()) {
+                m.assignment = Bytes.of(assignments.get(m.memberId));
+              }
+              propagateAssignment(group, Errors.NONE);
+              group.transitionTo(ClassicGroupState.STABLE);
+              LOG.info("Group {} is stable at generation {}.", group.groupId(), group.generation());
+            });
   }
 
   private void resetAndPropagateAssignment(ClassicGroup group, Errors error) {

@@ -22,7 +22,8 @@ import java.util.function.BiConsumer;
  * once no other member holds it); {@code staticMembers} maps the members' instance ids to member
  * ids. {@link #put} and {@link #remove} keep both.
  *
- * <p>Mutable; confined to the coordinator's scheduler.
+ * <p>Mutable; confined to its shard's owner. The shard's state holds the committed group, built by
+ * replaying records; a write handler changes a {@link #copy} and writes the difference.
  */
 final class ConsumerGroup implements CoordinatedGroup {
   private final String groupId;
@@ -34,20 +35,41 @@ final class ConsumerGroup implements CoordinatedGroup {
   private final Map<String, Map<IdPartition, Integer>> receivedAtEpoch = new HashMap<>();
   private Map<String, SubscribedTopic> subscribedTopics = Map.of();
 
-  /** Session timers by member id. */
-  final Map<String, GroupScheduler.Timer> sessionTimers = new HashMap<>();
-
-  /** Timers fencing members that do not give up partitions in time, by member id. */
-  final Map<String, GroupScheduler.Timer> revocationTimers = new HashMap<>();
-
   ConsumerGroup(String groupId) {
     this.groupId = groupId;
   }
 
   /**
-   * A group as recorded. The epochs at which members received their partitions are not recorded:
-   * they count as received at epoch 0, which accepts any offset commit a member makes for
-   * partitions it still holds.
+   * A copy to change in a write handler: the members (immutable records) and the maps derived from
+   * them are copied, so changing the copy leaves this group as it is. The per-member maps of
+   * receipt epochs are shared: they are replaced, never changed in place.
+   */
+  ConsumerGroup copy() {
+    ConsumerGroup c = new ConsumerGroup(groupId);
+    c.groupEpoch = groupEpoch;
+    c.assignmentEpoch = assignmentEpoch;
+    c.members.putAll(members);
+    c.staticMembers.putAll(staticMembers);
+    c.owners.putAll(owners);
+    c.receivedAtEpoch.putAll(receivedAtEpoch);
+    c.subscribedTopics = subscribedTopics;
+    c.orphanTargets.putAll(orphanTargets);
+    c.orphanCurrents.putAll(orphanCurrents);
+    return c;
+  }
+
+  /**
+   * Targets and current assignments replayed before their member's {@code 'M'} record (compaction
+   * may leave a member's latest metadata after its latest assignment); taken up when it comes.
+   */
+  final Map<String, PartitionAssignment> orphanTargets = new HashMap<>();
+
+  final Map<String, GroupRecords.CurrentAssignment> orphanCurrents = new HashMap<>();
+
+  /**
+   * A group as an earlier version recorded it in the metadata log. The epochs at which members
+   * received their partitions were not recorded: they count as received at epoch 0, which accepts
+   * any offset commit a member makes for partitions it still holds.
    */
   static ConsumerGroup fromRecord(String groupId, ConsumerGroupMembership record) {
     ConsumerGroup group = new ConsumerGroup(groupId);
@@ -55,8 +77,9 @@ final class ConsumerGroup implements CoordinatedGroup {
     group.assignmentEpoch = record.assignmentEpoch();
     for (ConsumerMemberRecord m : record.members().values()) {
       group.put(m);
-      Map<IdPartition, Integer> epochs = group.receivedAtEpoch.get(m.memberId());
+      Map<IdPartition, Integer> epochs = new HashMap<>(group.receivedAtEpoch.get(m.memberId()));
       epochs.replaceAll((p, e) -> 0);
+      group.receivedAtEpoch.put(m.memberId(), epochs);
     }
     return group;
   }
@@ -135,6 +158,35 @@ final class ConsumerGroup implements CoordinatedGroup {
     return epochs == null ? null : epochs.get(new IdPartition(topicId, partition));
   }
 
+  /** The epoch at which the member received each partition it holds; empty if none. */
+  Map<IdPartition, Integer> receivedAt(String memberId) {
+    return receivedAtEpoch.getOrDefault(memberId, Map.of());
+  }
+
+  /**
+   * Adds or replaces a member with the receipt epochs its record carries (replay): the same state
+   * {@link #put} left when the record was written.
+   */
+  void putAsRecorded(ConsumerMemberRecord member, Map<IdPartition, Integer> epochs) {
+    removeDerived(member.memberId());
+    members.put(member.memberId(), member);
+    if (member.instanceId() != null) {
+      staticMembers.put(member.instanceId(), member.memberId());
+    }
+    Map<IdPartition, Integer> held = new HashMap<>();
+    BiConsumer<UUID, SortedSet<Integer>> hold =
+        (topic, partitions) -> {
+          for (int p : partitions) {
+            IdPartition key = new IdPartition(topic, p);
+            owners.put(key, member.memberId());
+            held.put(key, epochs.getOrDefault(key, member.memberEpoch()));
+          }
+        };
+    member.assigned().partitions().forEach(hold);
+    member.pendingRevocation().partitions().forEach(hold);
+    receivedAtEpoch.put(member.memberId(), held);
+  }
+
   /** Adds or replaces a member, keeping ownership, instance ids and receipt epochs in step. */
   void put(ConsumerMemberRecord member) {
     Map<IdPartition, Integer> before = receivedAtEpoch.getOrDefault(member.memberId(), Map.of());
@@ -194,16 +246,5 @@ final class ConsumerGroup implements CoordinatedGroup {
 
   void setSubscribedTopics(Map<String, SubscribedTopic> topics) {
     this.subscribedTopics = Map.copyOf(topics);
-  }
-
-  void cancelTimers(String memberId) {
-    GroupScheduler.Timer session = sessionTimers.remove(memberId);
-    if (session != null) {
-      session.cancel();
-    }
-    GroupScheduler.Timer revocation = revocationTimers.remove(memberId);
-    if (revocation != null) {
-      revocation.cancel();
-    }
   }
 }

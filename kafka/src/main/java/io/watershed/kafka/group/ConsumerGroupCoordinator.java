@@ -1,5 +1,7 @@
 package io.watershed.kafka.group;
 
+import io.watershed.core.coordinator.CoordinatorRecord;
+import io.watershed.core.coordinator.CoordinatorResult;
 import io.watershed.core.group.ConsumerMemberRecord;
 import io.watershed.core.group.MemberAssignmentState;
 import io.watershed.core.group.PartitionAssignment;
@@ -12,7 +14,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.FencedMemberEpochException;
@@ -34,34 +35,27 @@ import org.slf4j.LoggerFactory;
  * target from the previous targets; (3) {@link AssignmentReconciler} moves the member one step
  * towards its target. The changes are written durably, only what changed, before the answer goes
  * out. Session timers fence silent members; a member that does not give up revoked partitions
- * within its rebalance timeout is fenced too.
+ * within its rebalance timeout is fenced too. Both are the namespace's keyed timers on the shard,
+ * writes that look at the committed group when they fire.
  *
- * <p>Runs on the coordinator's scheduler.
+ * <p>Every method is a write handler on its shard's owner: it reads the committed group, changes a
+ * copy, and returns the difference as records ({@link ConsumerGroupRecords#diff}).
  */
 final class ConsumerGroupCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerGroupCoordinator.class);
 
-  private final GroupRegistry groups;
-  private final GroupScheduler scheduler;
-  private final GroupPersistence persistence;
+  private final GroupShard shard;
   private final GroupCoordinatorConfig config;
   private final TopicSubscriptions subscriptions;
 
-  ConsumerGroupCoordinator(
-      GroupRegistry groups,
-      GroupScheduler scheduler,
-      GroupPersistence persistence,
-      GroupCoordinatorConfig config) {
-    this.groups = groups;
-    this.scheduler = scheduler;
-    this.persistence = persistence;
-    this.config = config;
-    this.subscriptions = new TopicSubscriptions(persistence);
+  ConsumerGroupCoordinator(GroupShard shard) {
+    this.shard = shard;
+    this.config = shard.config;
+    this.subscriptions = shard.subscriptions;
   }
 
-  /** Starts the timers of a group loaded from durable state. */
+  /** Starts the timers of a group loaded from durable state: every session starts afresh. */
   void resume(ConsumerGroup group) {
-    group.setSubscribedTopics(subscriptions.resolve(group.members()));
     for (ConsumerMemberRecord m : group.members()) {
       scheduleSession(group, m.memberId());
       if (m.state() == MemberAssignmentState.UNREVOKED_PARTITIONS) {
@@ -70,30 +64,38 @@ final class ConsumerGroupCoordinator {
     }
   }
 
-  /** ConsumerGroupHeartbeat: answered once the changes it made are durable. */
-  CompletableFuture<ConsumerGroupHeartbeatResponseData> heartbeat(
-      GroupRequestContext context, ConsumerGroupHeartbeatRequestData request) {
+  /**
+   * ConsumerGroupHeartbeat as a write handler: the records of what changed and the answer, given
+   * once they are durable. The committed group is not touched: the heartbeat works on a copy and
+   * writes the difference, so a failed write changes nothing.
+   */
+  CoordinatorResult<ConsumerGroupHeartbeatResponseData> heartbeat(
+      GroupShardState state,
+      GroupRequestContext context,
+      ConsumerGroupHeartbeatRequestData request) {
     try {
       ConsumerHeartbeatRequests.validate(request, context.apiVersion());
       int epoch = request.memberEpoch();
       if (epoch == -1 || epoch == ConsumerMemberRecord.LEFT_STATIC_EPOCH) {
-        return leave(request);
+        return leave(state, request);
       }
-      return join(context, request);
+      return join(state, context, request);
     } catch (ApiException e) {
-      return CompletableFuture.completedFuture(error(e));
+      return CoordinatorResult.of(error(e));
     }
   }
 
-  private CompletableFuture<ConsumerGroupHeartbeatResponseData> join(
-      GroupRequestContext context, ConsumerGroupHeartbeatRequestData request) {
+  private CoordinatorResult<ConsumerGroupHeartbeatResponseData> join(
+      GroupShardState state,
+      GroupRequestContext context,
+      ConsumerGroupHeartbeatRequestData request) {
     int epoch = request.memberEpoch();
-    ConsumerGroup group = consumerGroup(request.groupId(), epoch == 0);
+    ConsumerGroup committed = committedGroup(request.groupId(), epoch == 0);
+    ConsumerGroup group =
+        committed == null ? new ConsumerGroup(request.groupId()) : committed.copy();
     String memberId =
         request.memberId().isEmpty() ? Uuid.randomUuid().toString() : request.memberId();
     Map<UUID, Set<Integer>> owned = ConsumerHeartbeatRequests.owned(request);
-    int groupEpochBefore = group.groupEpoch();
-    int assignmentEpochBefore = group.assignmentEpoch();
     List<String> removed = new ArrayList<>();
     // Null when the member is new to the durable state: a new member, or a static member
     // rejoining under a new member id.
@@ -101,7 +103,7 @@ final class ConsumerGroupCoordinator {
 
     ConsumerMemberRecord before = existingOrNew(group, request, memberId, owned, removed, context);
     for (String replaced : removed) {
-      group.cancelTimers(replaced);
+      cancelTimers(group, replaced);
       group.remove(replaced);
     }
     ConsumerMemberRecord updated = ConsumerMembers.withSubscription(before, request, context);
@@ -118,10 +120,8 @@ final class ConsumerGroupCoordinator {
       groupEpoch++;
       group.setSubscribedTopics(topics);
     }
-    Set<String> touched = new HashSet<>();
-    touched.add(memberId);
     if (groupEpoch > group.assignmentEpoch()) {
-      touched.addAll(assign(group, topics));
+      assign(group, topics);
       LOG.info("Group {} has a new target assignment at epoch {}.", group.groupId(), groupEpoch);
     }
     group.setEpochs(groupEpoch, Math.max(groupEpoch, group.assignmentEpoch()));
@@ -156,21 +156,22 @@ final class ConsumerGroupCoordinator {
       response.setAssignment(ConsumerHeartbeatRequests.assignmentOf(reconciled.assigned()));
     }
 
-    List<ConsumerMemberRecord> upserts = new ArrayList<>();
-    for (String id : touched) {
-      ConsumerMemberRecord now = group.member(id);
-      if (!id.equals(memberId) || !now.equals(recorded)) {
-        upserts.add(now);
-      }
+    return CoordinatorResult.of(records(state, committed, group), response);
+  }
+
+  /**
+   * The records that turn the committed group into {@code group}: a group new to the consumer
+   * protocol also removes the empty classic group it replaces.
+   */
+  private List<CoordinatorRecord> records(
+      GroupShardState state, ConsumerGroup committed, ConsumerGroup group) {
+    List<CoordinatorRecord> records = new ArrayList<>();
+    if (committed == null) {
+      records.addAll(state.classicTombstone(group.groupId()));
+      shard.dropClassic(group.groupId());
     }
-    if (upserts.isEmpty()
-        && removed.isEmpty()
-        && groupEpochBefore == group.groupEpoch()
-        && assignmentEpochBefore == group.assignmentEpoch()) {
-      return CompletableFuture.completedFuture(response);
-    }
-    return write(group, upserts, removed)
-        .handle((ok, failure) -> failure == null ? response : writeError(failure));
+    records.addAll(ConsumerGroupRecords.diff(committed, group));
+    return records;
   }
 
   /**
@@ -264,12 +265,8 @@ final class ConsumerGroupCoordinator {
     return true;
   }
 
-  /**
-   * Computes every member's target; members whose target changed are updated in the group.
-   *
-   * @return the ids of the members whose target changed
-   */
-  private Set<String> assign(ConsumerGroup group, Map<String, SubscribedTopic> topics) {
+  /** Computes every member's target; members whose target changed are updated in the group. */
+  private void assign(ConsumerGroup group, Map<String, SubscribedTopic> topics) {
     TreeMap<String, Set<UUID>> subscribed = new TreeMap<>();
     Map<String, PartitionAssignment> previous = new HashMap<>();
     for (ConsumerMemberRecord m : group.members()) {
@@ -286,21 +283,19 @@ final class ConsumerGroupCoordinator {
     Map<UUID, Integer> counts = new HashMap<>();
     topics.values().forEach(t -> counts.put(t.topicId(), t.partitions()));
     Map<String, PartitionAssignment> targets = UniformAssignor.assign(subscribed, counts, previous);
-    Set<String> changed = new HashSet<>();
     targets.forEach(
         (memberId, target) -> {
           ConsumerMemberRecord m = group.member(memberId);
           if (!m.target().equals(target)) {
             group.put(ConsumerMembers.withTarget(m, target));
-            changed.add(memberId);
           }
         });
-    return changed;
   }
 
-  private CompletableFuture<ConsumerGroupHeartbeatResponseData> leave(
-      ConsumerGroupHeartbeatRequestData request) {
-    ConsumerGroup group = consumerGroup(request.groupId(), false);
+  private CoordinatorResult<ConsumerGroupHeartbeatResponseData> leave(
+      GroupShardState state, ConsumerGroupHeartbeatRequestData request) {
+    ConsumerGroup committed = committedGroup(request.groupId(), false);
+    ConsumerGroup group = committed.copy();
     String memberId = request.memberId();
     ConsumerMemberRecord member;
     if (request.instanceId() == null) {
@@ -323,98 +318,109 @@ final class ConsumerGroupCoordinator {
             .setMemberId(memberId)
             .setMemberEpoch(request.memberEpoch())
             .setHeartbeatIntervalMs(config.consumerHeartbeatIntervalMs());
-    CompletableFuture<Void> written;
     if (request.memberEpoch() == ConsumerMemberRecord.LEFT_STATIC_EPOCH) {
       // The static member is away, not gone: it keeps its assignment until its session ends, so
       // that it can come back without a rebalance. What it was revoking is released.
       LOG.info("Static member {} of group {} left temporarily.", memberId, group.groupId());
-      cancelRevocationDeadline(group, memberId);
-      ConsumerMemberRecord away = ConsumerMembers.away(member);
-      group.put(away);
-      written = write(group, List.of(away), List.of());
+      shard.cancel(revocationKey(group.groupId(), memberId));
+      group.put(ConsumerMembers.away(member));
     } else {
       LOG.info("Member {} left group {}.", memberId, group.groupId());
-      written = fence(group, memberId);
+      fence(group, memberId);
     }
-    return written.handle((ok, failure) -> failure == null ? response : writeError(failure));
+    return CoordinatorResult.of(ConsumerGroupRecords.diff(committed, group), response);
   }
 
-  /** Removes a member; its partitions become free and the group is assigned again. */
-  private CompletableFuture<Void> fence(ConsumerGroup group, String memberId) {
-    group.cancelTimers(memberId);
+  /** Removes a member from {@code group}; its partitions become free and it is assigned again. */
+  private void fence(ConsumerGroup group, String memberId) {
+    cancelTimers(group, memberId);
     group.remove(memberId);
     group.setEpochs(group.groupEpoch() + 1, group.assignmentEpoch());
     group.setSubscribedTopics(subscriptions.resolve(group.members()));
-    return write(group, List.of(), List.of(memberId));
-  }
-
-  private void scheduleSession(ConsumerGroup group, String memberId) {
-    GroupScheduler.Timer old = group.sessionTimers.remove(memberId);
-    if (old != null) {
-      old.cancel();
-    }
-    group.sessionTimers.put(
-        memberId,
-        scheduler.schedule(
-            config.consumerSessionTimeoutMs(),
-            () -> {
-              if (groups.isCurrent(group) && group.member(memberId) != null) {
-                LOG.info("Member {} of group {} timed out; fencing it.", memberId, group.groupId());
-                fence(group, memberId);
-              }
-            }));
-  }
-
-  private void scheduleRevocationDeadline(ConsumerGroup group, ConsumerMemberRecord member) {
-    cancelRevocationDeadline(group, member.memberId());
-    String memberId = member.memberId();
-    int epoch = member.memberEpoch();
-    group.revocationTimers.put(
-        memberId,
-        scheduler.schedule(
-            member.rebalanceTimeoutMs(),
-            () -> {
-              ConsumerMemberRecord now = group.member(memberId);
-              if (groups.isCurrent(group)
-                  && now != null
-                  && now.memberEpoch() == epoch
-                  && now.state() == MemberAssignmentState.UNREVOKED_PARTITIONS) {
-                LOG.info(
-                    "Member {} of group {} did not revoke its partitions in time; fencing it.",
-                    memberId,
-                    group.groupId());
-                fence(group, memberId);
-              }
-            }));
-  }
-
-  private static void cancelRevocationDeadline(ConsumerGroup group, String memberId) {
-    GroupScheduler.Timer t = group.revocationTimers.remove(memberId);
-    if (t != null) {
-      t.cancel();
-    }
-  }
-
-  private CompletableFuture<Void> write(
-      ConsumerGroup group, List<ConsumerMemberRecord> upserts, List<String> removed) {
-    CompletableFuture<Void> written =
-        persistence.updateConsumerGroup(
-            group.groupId(), group.groupEpoch(), group.assignmentEpoch(), upserts, removed);
-    written.whenComplete(
-        (ok, failure) -> {
-          if (failure != null) {
-            LOG.warn("Could not record group {}: {}", group.groupId(), failure.toString());
-          }
-        });
-    return written;
   }
 
   /**
-   * The consumer group {@code groupId}, created when {@code create} and it does not exist; an empty
-   * classic group is replaced.
+   * A timer's write: fences the member if the committed group still has it and {@code still} holds
+   * for it, else writes nothing.
    */
-  ConsumerGroup consumerGroup(String groupId, boolean create) {
-    switch (groups.get(groupId)) {
+  private CoordinatorResult<Void> fenceIf(
+      GroupShardState state,
+      String groupId,
+      String memberId,
+      java.util.function.Predicate<ConsumerMemberRecord> still,
+      String why) {
+    if (!(shard.group(groupId) instanceof ConsumerGroup committed)) {
+      return CoordinatorResult.of(null);
+    }
+    ConsumerMemberRecord member = committed.member(memberId);
+    if (member == null || !still.test(member)) {
+      return CoordinatorResult.of(null);
+    }
+    LOG.info("Member {} of group {} {}; fencing it.", memberId, groupId, why);
+    ConsumerGroup group = committed.copy();
+    fence(group, memberId);
+    return CoordinatorResult.of(ConsumerGroupRecords.diff(committed, group), null);
+  }
+
+  static String sessionKey(String groupId, String memberId) {
+    return GroupShard.timerKey("consumer-session", groupId, memberId);
+  }
+
+  static String revocationKey(String groupId, String memberId) {
+    return GroupShard.timerKey("consumer-revocation", groupId, memberId);
+  }
+
+  /**
+   * (Re)starts the member's session: unless a heartbeat comes first, the timer fences it. The timer
+   * checks the committed group when it fires, so one set by a heartbeat whose write then failed
+   * does nothing once the member is not there.
+   */
+  private void scheduleSession(ConsumerGroup group, String memberId) {
+    String groupId = group.groupId();
+    shard.scheduleWrite(
+        sessionKey(groupId, memberId),
+        config.consumerSessionTimeoutMs(),
+        state -> fenceIf(state, groupId, memberId, m -> true, "timed out"));
+  }
+
+  /**
+   * Fences the member unless it has given up the partitions it is revoking within its rebalance
+   * timeout: the timer checks that the member is still at the epoch and in the state it was set
+   * for.
+   */
+  private void scheduleRevocationDeadline(ConsumerGroup group, ConsumerMemberRecord member) {
+    String groupId = group.groupId();
+    String memberId = member.memberId();
+    int epoch = member.memberEpoch();
+    shard.scheduleWrite(
+        revocationKey(groupId, memberId),
+        member.rebalanceTimeoutMs(),
+        state ->
+            fenceIf(
+                state,
+                groupId,
+                memberId,
+                m ->
+                    m.memberEpoch() == epoch
+                        && m.state() == MemberAssignmentState.UNREVOKED_PARTITIONS,
+                "did not revoke its partitions in time"));
+  }
+
+  private void cancelRevocationDeadline(ConsumerGroup group, String memberId) {
+    shard.cancel(revocationKey(group.groupId(), memberId));
+  }
+
+  private void cancelTimers(ConsumerGroup group, String memberId) {
+    shard.cancel(sessionKey(group.groupId(), memberId));
+    shard.cancel(revocationKey(group.groupId(), memberId));
+  }
+
+  /**
+   * The committed consumer group {@code groupId} (not to be changed), or null when {@code create}
+   * and it does not exist or is an empty classic group (which the new consumer group replaces).
+   */
+  private ConsumerGroup committedGroup(String groupId, boolean create) {
+    switch (shard.group(groupId)) {
       case ConsumerGroup g -> {
         return g;
       }
@@ -424,9 +430,7 @@ final class ConsumerGroupCoordinator {
         if (!create) {
           throw new GroupIdNotFoundException("Consumer group " + groupId + " not found.");
         }
-        ConsumerGroup group = new ConsumerGroup(groupId);
-        groups.put(group);
-        return group;
+        return null;
       }
     }
   }
@@ -437,7 +441,7 @@ final class ConsumerGroupCoordinator {
         .setErrorMessage(e.getMessage());
   }
 
-  private static ConsumerGroupHeartbeatResponseData writeError(Throwable failure) {
+  static ConsumerGroupHeartbeatResponseData writeError(Throwable failure) {
     Errors error = GroupErrors.ofWriteFailure(failure);
     return new ConsumerGroupHeartbeatResponseData()
         .setErrorCode(error.code())

@@ -1,7 +1,7 @@
 package io.watershed.kafka.group;
 
+import io.watershed.core.coordinator.CoordinatorResult;
 import io.watershed.core.group.ConsumerMemberRecord;
-import io.watershed.core.group.GroupImage;
 import io.watershed.core.group.PartitionAssignment;
 import io.watershed.kafka.KafkaBroker;
 import java.util.ArrayList;
@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData.TopicPartitions;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
@@ -23,8 +22,8 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * The administrative group APIs: ListGroups, DescribeGroups (classic groups), ConsumerGroupDescribe
  * (consumer groups) and DeleteGroups. A group that only has committed offsets is listed and
- * described as Kafka shows it: an empty classic group with no protocol type. Runs on the
- * coordinator's scheduler.
+ * described as Kafka shows it: an empty classic group with no protocol type. Runs on its shard's
+ * owner; the coordinator merges the shards' answers.
  */
 final class GroupAdmin {
   /** AuthorizedOperations when the client did not ask for them (Kafka's sentinel). */
@@ -33,23 +32,24 @@ final class GroupAdmin {
   /** KIP-1099's member type of a member using the consumer protocol. */
   private static final byte CONSUMER_MEMBER_TYPE = 1;
 
-  private final GroupRegistry groups;
-  private final GroupPersistence persistence;
+  private final GroupShard shard;
+  private final TopicLookup persistence;
 
-  GroupAdmin(GroupRegistry groups, GroupPersistence persistence) {
-    this.groups = groups;
-    this.persistence = persistence;
+  GroupAdmin(GroupShard shard) {
+    this.shard = shard;
+    this.persistence = shard.topics;
   }
 
   /**
-   * ListGroups: every group whose state and type pass the filters (case-insensitive; an empty
-   * filter passes everything), sorted by id.
+   * ListGroups of this shard: every group whose state and type pass the filters (case-insensitive;
+   * an empty filter passes everything), sorted by id.
    */
-  List<ListedGroup> list(List<String> statesFilter, List<String> typesFilter) {
+  List<ListedGroup> list(
+      GroupShardState state, List<String> statesFilter, List<String> typesFilter) {
     Set<String> states = lowerCase(statesFilter);
     Set<String> types = lowerCase(typesFilter);
     Map<String, ListedGroup> listed = new TreeMap<>();
-    for (CoordinatedGroup g : groups.all()) {
+    for (CoordinatedGroup g : shard.allGroups()) {
       listed.put(
           g.groupId(),
           new ListedGroup()
@@ -58,9 +58,12 @@ final class GroupAdmin {
               .setGroupState(g.stateName())
               .setGroupType(g.typeName()));
     }
-    for (GroupImage g : persistence.groups().all()) {
+    for (String groupId : state.allOffsets().keys()) {
+      if (shard.offsets.visibleOffsets(state, groupId).isEmpty()) {
+        continue;
+      }
       listed.computeIfAbsent(
-          g.groupId(),
+          groupId,
           id ->
               new ListedGroup()
                   .setGroupId(id)
@@ -86,39 +89,34 @@ final class GroupAdmin {
    * protocol and its assignment; other states show members only. An unknown group, or a consumer
    * group, is Dead (with GROUP_ID_NOT_FOUND from version 6, as Kafka answers).
    */
-  List<DescribedGroup> describe(List<String> groupIds, short version) {
-    List<DescribedGroup> out = new ArrayList<>();
-    for (String id : groupIds) {
-      CoordinatedGroup group = groups.get(id);
-      if (group instanceof ClassicGroup g) {
-        out.add(describe(g));
-      } else if (group == null && persistence.groups().group(id).isPresent()) {
-        out.add(
-            new DescribedGroup()
-                .setGroupId(id)
-                .setGroupState(ClassicGroupState.EMPTY.kafkaName())
-                .setProtocolType("")
-                .setProtocolData("")
-                .setAuthorizedOperations(OPERATIONS_OMITTED));
-      } else {
-        DescribedGroup dead =
-            new DescribedGroup()
-                .setGroupId(id)
-                .setGroupState(ClassicGroupState.DEAD.kafkaName())
-                .setProtocolType("")
-                .setProtocolData("")
-                .setAuthorizedOperations(OPERATIONS_OMITTED);
-        if (version >= 6) {
-          dead.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
-              .setErrorMessage(
-                  group == null
-                      ? "Group " + id + " not found."
-                      : "Group " + id + " is not a classic group.");
-        }
-        out.add(dead);
+  DescribedGroup describe(GroupShardState state, String id, short version) {
+    CoordinatedGroup group = shard.group(id);
+    if (group instanceof ClassicGroup g) {
+      return describe(g);
+    } else if (group == null && !shard.offsets.visibleOffsets(state, id).isEmpty()) {
+      return new DescribedGroup()
+          .setGroupId(id)
+          .setGroupState(ClassicGroupState.EMPTY.kafkaName())
+          .setProtocolType("")
+          .setProtocolData("")
+          .setAuthorizedOperations(OPERATIONS_OMITTED);
+    } else {
+      DescribedGroup dead =
+          new DescribedGroup()
+              .setGroupId(id)
+              .setGroupState(ClassicGroupState.DEAD.kafkaName())
+              .setProtocolType("")
+              .setProtocolData("")
+              .setAuthorizedOperations(OPERATIONS_OMITTED);
+      if (version >= 6) {
+        dead.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+            .setErrorMessage(
+                group == null
+                    ? "Group " + id + " not found."
+                    : "Group " + id + " is not a classic group.");
       }
+      return dead;
     }
-    return out;
   }
 
   private static DescribedGroup describe(ClassicGroup g) {
@@ -144,34 +142,29 @@ final class GroupAdmin {
   }
 
   /** ConsumerGroupDescribe: consumer groups with members, current and target assignments. */
-  List<ConsumerGroupDescribeResponseData.DescribedGroup> describeConsumerGroups(
-      List<String> groupIds) {
-    List<ConsumerGroupDescribeResponseData.DescribedGroup> out = new ArrayList<>();
-    for (String id : groupIds) {
-      ConsumerGroupDescribeResponseData.DescribedGroup d =
-          new ConsumerGroupDescribeResponseData.DescribedGroup()
-              .setGroupId(id)
-              .setAuthorizedOperations(OPERATIONS_OMITTED);
-      out.add(d);
-      switch (groups.get(id)) {
-        case ConsumerGroup g -> {
-          d.setGroupState(g.stateName())
-              .setGroupEpoch(g.groupEpoch())
-              .setAssignmentEpoch(g.assignmentEpoch())
-              .setAssignorName(UniformAssignor.NAME);
-          for (ConsumerMemberRecord m : g.members()) {
-            d.members().add(describe(m));
-          }
+  ConsumerGroupDescribeResponseData.DescribedGroup describeConsumerGroup(String id) {
+    ConsumerGroupDescribeResponseData.DescribedGroup d =
+        new ConsumerGroupDescribeResponseData.DescribedGroup()
+            .setGroupId(id)
+            .setAuthorizedOperations(OPERATIONS_OMITTED);
+    switch (shard.group(id)) {
+      case ConsumerGroup g -> {
+        d.setGroupState(g.stateName())
+            .setGroupEpoch(g.groupEpoch())
+            .setAssignmentEpoch(g.assignmentEpoch())
+            .setAssignorName(UniformAssignor.NAME);
+        for (ConsumerMemberRecord m : g.members()) {
+          d.members().add(describe(m));
         }
-        case null ->
-            d.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
-                .setErrorMessage("Group " + id + " not found.");
-        case ClassicGroup g ->
-            d.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
-                .setErrorMessage("Group " + id + " is not a consumer group.");
       }
+      case null ->
+          d.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+              .setErrorMessage("Group " + id + " not found.");
+      case ClassicGroup g ->
+          d.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+              .setErrorMessage("Group " + id + " is not a consumer group.");
     }
-    return out;
+    return d;
   }
 
   private ConsumerGroupDescribeResponseData.Member describe(ConsumerMemberRecord m) {
@@ -210,35 +203,21 @@ final class GroupAdmin {
   }
 
   /**
-   * DeleteGroups: a group with members is refused (NON_EMPTY_GROUP); an unknown one is
-   * GROUP_ID_NOT_FOUND; others lose their record and offsets, answered once durable.
+   * DeleteGroups of one group: a group with members is refused (NON_EMPTY_GROUP); an unknown one is
+   * GROUP_ID_NOT_FOUND; others lose every record (tombstones), answered once durable.
    */
-  CompletableFuture<List<DeletableGroupResult>> delete(List<String> groupIds) {
-    List<CompletableFuture<DeletableGroupResult>> results = new ArrayList<>();
-    for (String id : groupIds) {
-      CoordinatedGroup group = groups.get(id);
-      DeletableGroupResult result = new DeletableGroupResult().setGroupId(id);
-      if (group != null && group.hasMembers()) {
-        results.add(
-            CompletableFuture.completedFuture(result.setErrorCode(Errors.NON_EMPTY_GROUP.code())));
-      } else if (group == null && persistence.groups().group(id).isEmpty()) {
-        results.add(
-            CompletableFuture.completedFuture(
-                result.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())));
-      } else {
-        groups.remove(id);
-        results.add(
-            persistence
-                .deleteGroup(id)
-                .handle(
-                    (ok, failure) ->
-                        failure == null
-                            ? result
-                            : result.setErrorCode(GroupErrors.ofWriteFailure(failure).code())));
-      }
+  CoordinatorResult<DeletableGroupResult> delete(GroupShardState state, String id) {
+    CoordinatedGroup group = shard.group(id);
+    DeletableGroupResult result = new DeletableGroupResult().setGroupId(id);
+    if (group != null && group.hasMembers()) {
+      return CoordinatorResult.of(result.setErrorCode(Errors.NON_EMPTY_GROUP.code()));
     }
-    return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
-        .thenApply(ignored -> results.stream().map(CompletableFuture::join).toList());
+    if (group == null && !state.hasRecords(id)) {
+      return CoordinatorResult.of(result.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()));
+    }
+    // A failed write rebuilds the state with the group's records, which make it live again.
+    shard.dropClassic(id);
+    return CoordinatorResult.of(state.deleteRecords(id), result);
   }
 
   private static Set<String> lowerCase(List<String> values) {

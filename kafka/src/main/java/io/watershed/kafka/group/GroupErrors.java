@@ -1,5 +1,6 @@
 package io.watershed.kafka.group;
 
+import io.watershed.core.coordinator.CoordinatorException;
 import io.watershed.core.group.GroupStoreException;
 import io.watershed.kafka.KafkaErrors;
 import java.util.concurrent.CompletionException;
@@ -20,6 +21,17 @@ final class GroupErrors {
   static Errors ofWriteFailure(Throwable t) {
     Throwable c = unwrap(t);
     return switch (c) {
+      // As Kafka's CoordinatorRuntime errors reach group clients: the runtime is busy or gone
+      // (look again, retry), still loading (retry), or its log failed (NOT_COORDINATOR, as below).
+      case CoordinatorException e ->
+          switch (e.reason()) {
+            case OVERLOADED, CLOSED -> Errors.COORDINATOR_NOT_AVAILABLE;
+            case LOAD_FAILED -> Errors.COORDINATOR_LOAD_IN_PROGRESS;
+            case STORAGE -> Errors.NOT_COORDINATOR;
+            case TOO_LARGE -> Errors.INVALID_COMMIT_OFFSET_SIZE;
+            case INVALID_RECORDS -> Errors.UNKNOWN_SERVER_ERROR;
+          };
+      case ApiException e -> Errors.forException(e);
       case GroupStoreException e ->
           switch (e.error()) {
             case UNKNOWN_TOPIC, INVALID_PARTITIONS, INVALID_TOPIC_NAME ->
@@ -36,6 +48,18 @@ final class GroupErrors {
         yield error == Errors.KAFKA_STORAGE_ERROR ? Errors.NOT_COORDINATOR : error;
       }
     };
+  }
+
+  /**
+   * The exception to fail a request with when the coordinator could not run it at all: Kafka's
+   * exception of {@link #ofWriteFailure}'s error, or the exception itself when it is Kafka's.
+   */
+  static Throwable toKafka(Throwable t) {
+    Throwable c = unwrap(t);
+    if (c instanceof ApiException || c == null) {
+      return c == null ? Errors.UNKNOWN_SERVER_ERROR.exception() : c;
+    }
+    return ofWriteFailure(c).exception(c.getMessage());
   }
 
   /** The error code of an exception the coordinator threw while validating a request. */

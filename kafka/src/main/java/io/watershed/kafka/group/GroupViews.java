@@ -13,19 +13,20 @@ import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.types.SchemaException;
 
-/** Builds {@link GroupView}s of the coordinated groups. Runs on the coordinator's scheduler. */
+/** Builds {@link GroupView}s of the coordinated groups. Runs on its shard's owner. */
 final class GroupViews {
-  private final GroupRegistry groups;
-  private final GroupPersistence persistence;
+  private final GroupShard shard;
+  private final TopicLookup persistence;
 
-  GroupViews(GroupRegistry groups, GroupPersistence persistence) {
-    this.groups = groups;
-    this.persistence = persistence;
+  GroupViews(GroupShard shard) {
+    this.shard = shard;
+    this.persistence = shard.topics;
   }
 
+  /** The views of this shard's groups, sorted by id. */
   List<GroupView> all() {
     List<GroupView> out = new ArrayList<>();
-    for (CoordinatedGroup g : groups.all()) {
+    for (CoordinatedGroup g : shard.allGroups()) {
       out.add(view(g));
     }
     out.sort(Comparator.comparing(GroupView::groupId));

@@ -1,16 +1,22 @@
 package io.watershed.kafka.group;
 
+import io.watershed.core.coordinator.CoordinatorRecord;
+import io.watershed.core.coordinator.CoordinatorResult;
 import io.watershed.core.group.CommittedOffset;
 import io.watershed.core.group.ConsumerMemberRecord;
-import io.watershed.core.group.GroupImage;
 import io.watershed.core.group.GroupOffsets;
+import io.watershed.core.group.GroupStoreException;
 import io.watershed.core.group.PartitionKey;
 import io.watershed.core.group.PartitionOffset;
+import io.watershed.core.group.PersistentSortedMap;
+import io.watershed.core.metadata.MetadataError;
 import io.watershed.core.metadata.TopicMetadata;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
@@ -38,36 +44,45 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * Committed offsets: OffsetCommit (checked against the group's membership, generation or member
- * epoch, as Kafka checks them), OffsetFetch and OffsetDelete. Offsets themselves live in the
- * durable state; this class decides who may change them. Runs on the coordinator's scheduler.
+ * epoch, as Kafka checks them), OffsetFetch and OffsetDelete, as handlers on the group's shard: an
+ * accepted commit is a record per partition ({@link GroupRecords}), answered once durable. Offsets
+ * carry the id of their topic, and only those of the topic now of that name are ever answered: the
+ * offsets of a deleted topic never count for a new topic of the same name, as Kafka removes them
+ * with the topic. Runs on its shard's owner.
  */
 final class OffsetManager {
   /** What OffsetFetch answers for a partition without a committed offset. */
   static final long NO_OFFSET = -1;
 
-  private final GroupRegistry groups;
-  private final GroupScheduler scheduler;
-  private final GroupPersistence persistence;
+  private final GroupShard shard;
+  private final TopicLookup topics;
   private final GroupCoordinatorConfig config;
   private final ClassicRebalancer rebalancer;
 
-  OffsetManager(
-      GroupRegistry groups,
-      GroupScheduler scheduler,
-      GroupPersistence persistence,
-      GroupCoordinatorConfig config,
-      ClassicRebalancer rebalancer) {
-    this.groups = groups;
-    this.scheduler = scheduler;
-    this.persistence = persistence;
-    this.config = config;
-    this.rebalancer = rebalancer;
+  OffsetManager(GroupShard shard) {
+    this.shard = shard;
+    this.topics = shard.topics;
+    this.config = shard.config;
+    this.rebalancer = shard.rebalancer;
   }
 
-  /** OffsetCommit: answered once the accepted offsets are durable. */
-  CompletableFuture<OffsetCommitResponseData> commit(
-      GroupRequestContext context, OffsetCommitRequestData request) {
+  /**
+   * An answer built by a handler whose parts wait for the write: when it fails, each pending part
+   * gets the write's error.
+   */
+  static final class Outcome<R, P> {
+    R response;
+    final List<P> pending = new ArrayList<>();
+  }
+
+  /** OffsetCommit: the accepted offsets as records; answered once they are durable. */
+  CoordinatorResult<OffsetCommitResponseData> commit(
+      GroupShardState state,
+      GroupRequestContext context,
+      OffsetCommitRequestData request,
+      Outcome<OffsetCommitResponseData, OffsetCommitResponsePartition> out) {
     OffsetCommitResponseData response = new OffsetCommitResponseData();
+    out.response = response;
     Errors groupError;
     try {
       checkCommit(context, request);
@@ -75,13 +90,12 @@ final class OffsetManager {
     } catch (ApiException e) {
       groupError = Errors.forException(e);
     }
-    long now = scheduler.nowMs();
-    List<PartitionOffset> accepted = new ArrayList<>();
-    List<OffsetCommitResponsePartition> pending = new ArrayList<>();
+    long now = shard.nowMs();
+    List<CoordinatorRecord> records = new ArrayList<>();
     for (OffsetCommitRequestTopic topic : request.topics()) {
       OffsetCommitResponseTopic answers = new OffsetCommitResponseTopic().setName(topic.name());
       response.topics().add(answers);
-      Optional<TopicMetadata> meta = persistence.topic(topic.name());
+      Optional<TopicMetadata> meta = topics.topic(topic.name());
       for (OffsetCommitRequestPartition p : topic.partitions()) {
         OffsetCommitResponsePartition answer =
             new OffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex());
@@ -97,28 +111,67 @@ final class OffsetManager {
           answer.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         } else {
           int leaderEpoch = Math.max(CommittedOffset.NO_LEADER_EPOCH, p.committedLeaderEpoch());
-          accepted.add(
-              new PartitionOffset(
-                  topic.name(),
-                  p.partitionIndex(),
-                  new CommittedOffset(p.committedOffset(), leaderEpoch, metadata, now)));
-          pending.add(answer);
+          records.add(
+              GroupRecords.offset(
+                  request.groupId(),
+                  new PartitionKey(topic.name(), p.partitionIndex()),
+                  new OffsetEntry(
+                      meta.get().topicId(),
+                      new CommittedOffset(p.committedOffset(), leaderEpoch, metadata, now))));
+          out.pending.add(answer);
         }
       }
     }
-    if (accepted.isEmpty()) {
-      return CompletableFuture.completedFuture(response);
+    return CoordinatorResult.of(records, response);
+  }
+
+  /**
+   * The answer to a commit the coordinator could not take at all: every partition has {@code code}.
+   */
+  static OffsetCommitResponseData commitError(OffsetCommitRequestData request, short code) {
+    OffsetCommitResponseData response = new OffsetCommitResponseData();
+    for (OffsetCommitRequestTopic topic : request.topics()) {
+      OffsetCommitResponseTopic answers = new OffsetCommitResponseTopic().setName(topic.name());
+      response.topics().add(answers);
+      for (OffsetCommitRequestPartition p : topic.partitions()) {
+        answers
+            .partitions()
+            .add(
+                new OffsetCommitResponsePartition()
+                    .setPartitionIndex(p.partitionIndex())
+                    .setErrorCode(code));
+      }
     }
-    return persistence
-        .commitOffsets(request.groupId(), accepted)
-        .handle(
-            (ok, failure) -> {
-              if (failure != null) {
-                short code = GroupErrors.ofWriteFailure(failure).code();
-                pending.forEach(a -> a.setErrorCode(code));
-              }
-              return response;
-            });
+    return response;
+  }
+
+  /**
+   * Offsets set by an administrator (AlterConsumerGroupOffsets, the admin API's reset): refused
+   * with {@link ActiveMembersException} while the group has members, so that no consumer overwrites
+   * them with its own.
+   */
+  CoordinatorResult<Void> reset(
+      GroupShardState state, String groupId, List<PartitionOffset> offsets) {
+    CoordinatedGroup group = shard.group(groupId);
+    if (group != null && group.hasMembers()) {
+      throw new ActiveMembersException(
+          "Group " + groupId + " has active members; stop its consumers first.");
+    }
+    List<CoordinatorRecord> records = new ArrayList<>();
+    for (PartitionOffset o : offsets) {
+      TopicMetadata t =
+          topics
+              .topic(o.topic())
+              .filter(m -> o.partition() < m.partitionCount())
+              .orElseThrow(
+                  () ->
+                      new GroupStoreException(
+                          MetadataError.UNKNOWN_TOPIC,
+                          "no partition " + o.partition() + " of topic " + o.topic()));
+      records.add(
+          GroupRecords.offset(groupId, o.key(), new OffsetEntry(t.topicId(), o.committed())));
+    }
+    return CoordinatorResult.of(records, null);
   }
 
   /** Throws the error a whole commit is refused with, as Kafka's coordinator decides it. */
@@ -127,7 +180,7 @@ final class OffsetManager {
       throw Errors.INVALID_GROUP_ID.exception();
     }
     int generation = request.generationIdOrMemberEpoch();
-    switch (groups.get(request.groupId())) {
+    switch (shard.group(request.groupId())) {
       case null -> {
         // Without group management (generation -1) anyone may commit: a "simple" group.
         if (generation >= 0) {
@@ -193,7 +246,7 @@ final class OffsetManager {
           "Received member epoch " + epoch + " is newer than current member epoch.");
     }
     for (OffsetCommitRequestTopic topic : request.topics()) {
-      Optional<TopicMetadata> meta = persistence.topic(topic.name());
+      Optional<TopicMetadata> meta = topics.topic(topic.name());
       for (OffsetCommitRequestPartition p : topic.partitions()) {
         Integer received =
             meta.map(t -> group.receivedAtEpoch(member.memberId(), t.topicId(), p.partitionIndex()))
@@ -213,9 +266,9 @@ final class OffsetManager {
   }
 
   /** OffsetFetch of one group: its error, or its offsets (-1 for partitions without one). */
-  OffsetFetchResponseGroup fetch(OffsetFetchRequestGroup request) {
+  OffsetFetchResponseGroup fetch(GroupShardState state, OffsetFetchRequestGroup request) {
     OffsetFetchResponseGroup out = new OffsetFetchResponseGroup().setGroupId(request.groupId());
-    if (groups.get(request.groupId()) instanceof ConsumerGroup g
+    if (shard.group(request.groupId()) instanceof ConsumerGroup g
         && (request.memberId() != null || request.memberEpoch() >= 0)) {
       ConsumerMemberRecord member = g.member(request.memberId());
       if (member == null) {
@@ -225,12 +278,7 @@ final class OffsetManager {
         return out.setErrorCode(Errors.STALE_MEMBER_EPOCH.code());
       }
     }
-    GroupOffsets offsets =
-        persistence
-            .groups()
-            .group(request.groupId())
-            .map(GroupImage::offsets)
-            .orElse(GroupOffsets.EMPTY);
+    GroupOffsets offsets = visibleOffsets(state, request.groupId());
     if (request.topics() == null) {
       for (String topic : offsets.topics()) {
         OffsetFetchResponseTopics answers = new OffsetFetchResponseTopics().setName(topic);
@@ -245,9 +293,65 @@ final class OffsetManager {
       OffsetFetchResponseTopics answers = new OffsetFetchResponseTopics().setName(topic.name());
       out.topics().add(answers);
       for (int p : topic.partitionIndexes()) {
-        answers.partitions().add(answer(p, offsets.get(topic.name(), p)));
+        answers
+            .partitions()
+            .add(answer(p, p < 0 ? Optional.empty() : offsets.get(topic.name(), p)));
       }
     }
+    return out;
+  }
+
+  /**
+   * The group's committed offsets of topics that exist now and are the topics the offsets were
+   * committed for (a deleted topic's offsets are left out until its tombstones remove them).
+   */
+  GroupOffsets visibleOffsets(GroupShardState state, String groupId) {
+    return visible(state.offsets(groupId), topics);
+  }
+
+  /**
+   * The offsets of {@code entries} whose topic still exists with the id they were committed for.
+   */
+  static GroupOffsets visible(
+      PersistentSortedMap<PartitionKey, OffsetEntry> entries, TopicLookup topics) {
+    GroupOffsets out = GroupOffsets.EMPTY;
+    Map<String, UUID> ids = new HashMap<>();
+    for (Map.Entry<PartitionKey, OffsetEntry> e : entries) {
+      String topic = e.getKey().topic();
+      UUID id =
+          ids.computeIfAbsent(
+              topic, t -> topics.topic(t).map(TopicMetadata::topicId).orElse(NO_TOPIC));
+      if (id.equals(e.getValue().topicId())) {
+        out =
+            out.with(new PartitionOffset(topic, e.getKey().partition(), e.getValue().committed()));
+      }
+    }
+    return out;
+  }
+
+  private static final UUID NO_TOPIC = new UUID(0, 0);
+
+  /**
+   * Tombstones for the offsets of this shard whose topic is gone or was recreated: what deleting a
+   * topic removes.
+   */
+  List<CoordinatorRecord> staleOffsets(GroupShardState state) {
+    List<CoordinatorRecord> out = new ArrayList<>();
+    Map<String, UUID> ids = new HashMap<>();
+    state
+        .allOffsets()
+        .forEach(
+            (groupId, entries) -> {
+              for (Map.Entry<PartitionKey, OffsetEntry> e : entries) {
+                UUID id =
+                    ids.computeIfAbsent(
+                        e.getKey().topic(),
+                        t -> topics.topic(t).map(TopicMetadata::topicId).orElse(NO_TOPIC));
+                if (!id.equals(e.getValue().topicId())) {
+                  out.add(CoordinatorRecord.tombstone(GroupRecords.offsetKey(groupId, e.getKey())));
+                }
+              }
+            });
     return out;
   }
 
@@ -263,21 +367,23 @@ final class OffsetManager {
    * OffsetDelete: offsets of topics the group still consumes are kept (GROUP_SUBSCRIBED_TO_TOPIC);
    * a classic group of another kind than consumers may only lose offsets while empty.
    */
-  CompletableFuture<OffsetDeleteResponseData> delete(OffsetDeleteRequestData request) {
+  CoordinatorResult<OffsetDeleteResponseData> delete(
+      GroupShardState state,
+      OffsetDeleteRequestData request,
+      Outcome<OffsetDeleteResponseData, OffsetDeleteResponsePartition> out) {
     String groupId = request.groupId();
-    CoordinatedGroup group = groups.get(groupId);
+    CoordinatedGroup group = shard.group(groupId);
     OffsetDeleteResponseData response = new OffsetDeleteResponseData();
-    if (group == null && persistence.groups().group(groupId).isEmpty()) {
-      return CompletableFuture.completedFuture(
-          response.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()));
+    out.response = response;
+    if (group == null && !state.hasRecords(groupId)) {
+      return CoordinatorResult.of(response.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()));
     }
     if (group instanceof ClassicGroup g && g.hasMembers() && !"consumer".equals(g.protocolType())) {
-      return CompletableFuture.completedFuture(
-          response.setErrorCode(Errors.NON_EMPTY_GROUP.code()));
+      return CoordinatorResult.of(response.setErrorCode(Errors.NON_EMPTY_GROUP.code()));
     }
+    PersistentSortedMap<PartitionKey, OffsetEntry> committed = state.offsets(groupId);
     OffsetDeleteResponseTopicCollection topics = new OffsetDeleteResponseTopicCollection();
-    List<PartitionKey> deleting = new ArrayList<>();
-    List<OffsetDeleteResponsePartition> pending = new ArrayList<>();
+    List<CoordinatorRecord> records = new ArrayList<>();
     for (OffsetDeleteRequestData.OffsetDeleteRequestTopic topic : request.topics()) {
       boolean subscribed = isSubscribed(group, topic.name());
       OffsetDeleteResponsePartitionCollection partitions =
@@ -288,27 +394,18 @@ final class OffsetManager {
         if (subscribed) {
           answer.setErrorCode(Errors.GROUP_SUBSCRIBED_TO_TOPIC.code());
         } else if (p.partitionIndex() >= 0) {
-          deleting.add(new PartitionKey(topic.name(), p.partitionIndex()));
-          pending.add(answer);
+          PartitionKey key = new PartitionKey(topic.name(), p.partitionIndex());
+          if (committed.containsKey(key)) {
+            records.add(CoordinatorRecord.tombstone(GroupRecords.offsetKey(groupId, key)));
+            out.pending.add(answer);
+          }
         }
         partitions.add(answer);
       }
       topics.add(new OffsetDeleteResponseTopic().setName(topic.name()).setPartitions(partitions));
     }
     response.setTopics(topics);
-    if (deleting.isEmpty()) {
-      return CompletableFuture.completedFuture(response);
-    }
-    return persistence
-        .deleteOffsets(groupId, deleting)
-        .handle(
-            (ok, failure) -> {
-              if (failure != null) {
-                short code = GroupErrors.ofWriteFailure(failure).code();
-                pending.forEach(a -> a.setErrorCode(code));
-              }
-              return response;
-            });
+    return CoordinatorResult.of(records, response);
   }
 
   private static boolean isSubscribed(CoordinatedGroup group, String topic) {

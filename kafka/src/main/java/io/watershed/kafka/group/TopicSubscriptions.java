@@ -18,10 +18,10 @@ import java.util.regex.Pattern;
  * ids and partition counts. Keeps compiled patterns. Confined to the coordinator's scheduler.
  */
 final class TopicSubscriptions {
-  private final GroupPersistence persistence;
+  private final TopicLookup persistence;
   private final Map<String, Pattern> patterns = new HashMap<>();
 
-  TopicSubscriptions(GroupPersistence persistence) {
+  TopicSubscriptions(TopicLookup persistence) {
     this.persistence = persistence;
   }
 

@@ -5,6 +5,7 @@ import io.watershed.kafka.ApiHandler;
 import io.watershed.kafka.KafkaBroker;
 import io.watershed.kafka.KafkaErrors;
 import io.watershed.kafka.KafkaRequest;
+import io.watershed.kafka.group.GroupCoordinator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -37,9 +38,14 @@ import org.apache.kafka.common.requests.DeleteTopicsResponse;
  */
 final class DeleteTopicsHandler implements ApiHandler {
   private final KafkaBroker broker;
+  private final GroupCoordinator groups;
 
-  DeleteTopicsHandler(KafkaBroker broker) {
+  /**
+   * @param groups told once topics are deleted, so that their committed offsets go at once
+   */
+  DeleteTopicsHandler(KafkaBroker broker, GroupCoordinator groups) {
     this.broker = broker;
+    this.groups = groups;
   }
 
   @Override
@@ -81,6 +87,9 @@ final class DeleteTopicsHandler implements ApiHandler {
     return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
         .thenApply(
             ignored -> {
+              if (!deleting.isEmpty()) {
+                groups.topicsDeleted();
+              }
               DeleteTopicsResponseData out = new DeleteTopicsResponseData().setThrottleTimeMs(0);
               results.forEach(r -> out.responses().add(r.join()));
               return new DeleteTopicsResponse(out);

@@ -1,10 +1,12 @@
 package io.watershed.kafka.handlers;
 
+import io.watershed.core.coordinator.CoordinatorRuntime;
 import io.watershed.kafka.ApiRegistry;
 import io.watershed.kafka.KafkaBroker;
 import io.watershed.kafka.group.GroupCoordinator;
 import io.watershed.kafka.group.GroupCoordinatorConfig;
-import io.watershed.kafka.group.StoredGroupPersistence;
+import io.watershed.kafka.group.LegacyGroups;
+import io.watershed.kafka.group.TopicLookup;
 import io.watershed.log.AppendWaiters;
 
 /**
@@ -15,7 +17,11 @@ public final class KafkaApis implements AutoCloseable {
   private final KafkaBroker broker;
   private final GroupCoordinator groups;
 
-  public KafkaApis(KafkaBroker broker) {
+  /**
+   * @param coordinators the coordinator runtime, which keeps the group coordinator's state; owned
+   *     by the caller
+   */
+  public KafkaApis(KafkaBroker broker, CoordinatorRuntime coordinators) {
     this.broker = broker;
     ApiRegistry r = broker.registry();
     FetchSessions sessions = new FetchSessions();
@@ -29,9 +35,11 @@ public final class KafkaApis implements AutoCloseable {
     r.register(new OffsetForLeaderEpochHandler(broker));
     // Consumer groups: the classic protocol, the consumer protocol (KIP-848), offsets, admin.
     groups =
-        GroupCoordinator.onOwnThread(
-            new StoredGroupPersistence(broker.topics()),
-            GroupCoordinatorConfig.from(broker.config()));
+        new GroupCoordinator(
+            coordinators,
+            TopicLookup.of(broker.topics()),
+            GroupCoordinatorConfig.from(broker.config()),
+            LegacyGroups.of(broker.topics().groups()));
     r.register(new FindCoordinatorHandler(broker));
     r.register(new JoinGroupHandler(groups));
     r.register(new SyncGroupHandler(groups));
@@ -47,7 +55,7 @@ public final class KafkaApis implements AutoCloseable {
     r.register(new ConsumerGroupDescribeHandler(groups));
     // Admin: topics, partitions, configs, records, cluster and log directories.
     r.register(new CreateTopicsHandler(broker));
-    r.register(new DeleteTopicsHandler(broker));
+    r.register(new DeleteTopicsHandler(broker, groups));
     r.register(new CreatePartitionsHandler(broker));
     r.register(new DescribeConfigsHandler(broker));
     r.register(new AlterConfigsHandler(broker));
@@ -58,7 +66,10 @@ public final class KafkaApis implements AutoCloseable {
     r.register(new DescribeTopicPartitionsHandler(broker));
   }
 
-  /** Starts background work (group session timers); called once the listener is bound. */
+  /**
+   * Starts the group coordinator (moving groups of an earlier version onto the runtime, loading
+   * them, starting their sessions); called once the listener is bound.
+   */
   public void start() {
     groups.start();
   }

@@ -2,6 +2,7 @@ package io.watershed.kafka.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.watershed.core.coordinator.ManualCoordinatorScheduler;
 import io.watershed.core.group.Bytes;
 import io.watershed.core.group.ClassicGroupMembership;
 import io.watershed.core.group.ClassicMemberRecord;
@@ -18,12 +19,18 @@ import org.apache.kafka.common.message.LeaveGroupResponseData.MemberResponse;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestPartition;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestPartition;
+import org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestTopic;
+import org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopics;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupRequestData.SyncGroupRequestAssignment;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,18 +43,19 @@ class ClassicGroupTest {
       new GroupRequestContext("client", "/127.0.0.1", (short) 9);
   private static final int SESSION_MS = 10_000;
 
-  private final ManualGroupScheduler clock = new ManualGroupScheduler();
-  private final InMemoryGroupPersistence store = new InMemoryGroupPersistence();
-  private GroupCoordinator coordinator = started(0);
+  private final GroupRig store =
+      new GroupRig(new GroupCoordinatorConfig(0, 6000, 300_000, 300_000, 45_000, 500, 100));
+  private final ManualCoordinatorScheduler clock = store.clock;
+  private GroupCoordinator coordinator = store.start();
 
   private GroupCoordinator started(int initialDelayMs) {
-    GroupCoordinator c =
-        new GroupCoordinator(
-            store,
-            clock,
-            new GroupCoordinatorConfig(initialDelayMs, 6000, 300_000, 300_000, 45_000, 500, 100));
-    c.start();
-    return c;
+    return store.restart(
+        new GroupCoordinatorConfig(initialDelayMs, 6000, 300_000, 300_000, 45_000, 500, 100));
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
   }
 
   private static JoinGroupRequestData joinRequest(
@@ -179,11 +187,16 @@ class ClassicGroupTest {
     CompletableFuture<SyncGroupResponseData> leaderSync = sync(aId, 2, aId, "p0", bId, "p1");
     assertThat(followerSync).isNotDone();
     assertThat(leaderSync).as("not before the assignment is durable").isNotDone();
-    assertThat(heartbeat(bId, 2)).isEqualTo(Errors.NONE);
+    // As on Kafka's runtime, an operation behind a pending write is answered once that is durable.
+    CompletableFuture<Errors> heartbeat =
+        coordinator.heartbeat(
+            new HeartbeatRequestData().setGroupId("g").setMemberId(bId).setGenerationId(2));
+    assertThat(heartbeat).isNotDone();
 
     store.releaseWrites();
     assertThat(text(leaderSync.join().assignment())).isEqualTo("p0");
     assertThat(text(followerSync.join().assignment())).isEqualTo("p1");
+    assertThat(heartbeat.join()).isEqualTo(Errors.NONE);
     assertThat(((ClassicGroupMembership) store.membership("g").orElseThrow()).generation())
         .isEqualTo(2);
   }
@@ -356,21 +369,112 @@ class ClassicGroupTest {
 
   @Test
   void anOffsetCommitOnAFullDiskIsNotCoordinatorAndTheOldOffsetStays() {
-    store.topic("orders", 2);
+    store.topics.topic("orders", 2);
     String id = stableGroupOfOne();
     assertThat(commit(id, 1, (short) 9, "orders")).isEqualTo(Errors.NONE);
-    store.failWrites(new java.io.IOException("the metadata store failed: No space left on device"));
+    store.failNextWrite("g");
     // Kafka's coordinator answers a failed write of its log so: the client finds the coordinator
     // again and retries.
     assertThat(commit(id, 1, (short) 9, "orders")).isEqualTo(Errors.NOT_COORDINATOR);
     assertThat(heartbeat(id, 1)).as("the member stays").isEqualTo(Errors.NONE);
-    store.failWrites(null);
     assertThat(commit(id, 1, (short) 9, "orders")).isEqualTo(Errors.NONE);
   }
 
   @Test
+  void anAssignmentWhoseWriteFailsSendsTheMembersBackToRejoinAndTheRecordStaysAsItWas() {
+    String aId = stableGroupOfOne();
+    CompletableFuture<JoinGroupResponseData> b = newMember("range");
+    join(aId, null, "range").join();
+    String bId = b.join().memberId();
+
+    store.failNextWrite("g");
+    CompletableFuture<SyncGroupResponseData> followerSync = sync(bId, 2);
+    SyncGroupResponseData leaderSync = sync(aId, 2, aId, "p0", bId, "p1").join();
+    assertThat(Errors.forCode(leaderSync.errorCode())).isEqualTo(Errors.NOT_COORDINATOR);
+    assertThat(Errors.forCode(followerSync.join().errorCode())).isEqualTo(Errors.NOT_COORDINATOR);
+    assertThat(leaderSync.assignment()).isEmpty();
+    ClassicGroupMembership recorded = (ClassicGroupMembership) store.membership("g").orElseThrow();
+    assertThat(recorded.generation()).as("the generation before").isEqualTo(1);
+    assertThat(recorded.members()).extracting(ClassicMemberRecord::memberId).containsExactly(aId);
+
+    coordinator = store.restart();
+    assertThat(((ClassicGroupMembership) store.membership("g").orElseThrow()).generation())
+        .as("what a restart loads is what was answered")
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aDeleteWhoseWriteFailsLeavesTheGroupAndItsOffsets() {
+    store.topics.topic("orders", 2);
+    String id = stableGroupOfOne();
+    assertThat(commit(id, 1, (short) 9, "orders")).isEqualTo(Errors.NONE);
+    coordinator.leaveGroup("g", List.of(new MemberIdentity().setMemberId(id))).join();
+
+    store.failNextWrite("g");
+    assertThat(coordinator.deleteGroups(List.of("g")).join())
+        .extracting(r -> Errors.forCode(r.errorCode()))
+        .containsExactly(Errors.NOT_COORDINATOR);
+    assertThat(store.membership("g")).isPresent();
+    assertThat(store.offsets("g").get("orders", 1)).map(o -> o.offset()).contains(42L);
+    assertThat(coordinator.listGroups(List.of(), List.of()).join()).hasSize(1);
+
+    coordinator = store.restart();
+    assertThat(store.membership("g")).isPresent();
+    assertThat(store.offsets("g").get("orders", 1)).map(o -> o.offset()).contains(42L);
+    assertThat(coordinator.deleteGroups(List.of("g")).join())
+        .extracting(r -> Errors.forCode(r.errorCode()))
+        .containsExactly(Errors.NONE);
+    assertThat(store.offsets("g").isEmpty()).isTrue();
+  }
+
+  @Test
+  void anOffsetDeleteWhoseWriteFailsLeavesTheOffsets() {
+    store.topics.topic("orders", 2);
+    assertThat(commit("", -1, (short) 9, "orders")).isEqualTo(Errors.NONE);
+    OffsetDeleteRequestData delete =
+        new OffsetDeleteRequestData()
+            .setGroupId("g")
+            .setTopics(
+                new OffsetDeleteRequestTopicCollection(
+                    List.of(
+                            new OffsetDeleteRequestTopic()
+                                .setName("orders")
+                                .setPartitions(
+                                    List.of(
+                                        new OffsetDeleteRequestPartition().setPartitionIndex(1))))
+                        .iterator()));
+
+    store.failNextWrite("g");
+    OffsetDeleteResponseData failed = coordinator.deleteOffsets(delete).join();
+    assertThat(Errors.forCode(failed.topics().find("orders").partitions().find(1).errorCode()))
+        .isEqualTo(Errors.NOT_COORDINATOR);
+    assertThat(store.offsets("g").get("orders", 1)).isPresent();
+    coordinator = store.restart();
+    assertThat(store.offsets("g").get("orders", 1)).isPresent();
+
+    OffsetDeleteResponseData deleted = coordinator.deleteOffsets(delete).join();
+    assertThat(deleted.topics().find("orders").partitions().find(1).errorCode()).isZero();
+    assertThat(store.offsets("g").isEmpty()).isTrue();
+    coordinator = store.restart();
+    assertThat(store.offsets("g").isEmpty()).isTrue();
+  }
+
+  @Test
+  void theOffsetsOfADeletedTopicAreNeverAnsweredForANewTopicOfItsName() {
+    store.topics.topic("orders", 2);
+    assertThat(commit("", -1, (short) 9, "orders")).isEqualTo(Errors.NONE);
+    store.topics.delete("orders");
+    store.topics.topic("orders", 2);
+    assertThat(store.offsets("g").isEmpty()).as("invisible at once").isTrue();
+
+    coordinator.topicsDeleted();
+    coordinator = store.restart();
+    assertThat(store.offsets("g").isEmpty()).as("and removed").isTrue();
+  }
+
+  @Test
   void offsetCommitsAreCheckedAgainstTheGroupsGenerationAndMembers() {
-    store.topic("orders", 2);
+    store.topics.topic("orders", 2);
     assertThat(commit("", 3, (short) 9, "orders")).isEqualTo(Errors.GROUP_ID_NOT_FOUND);
     assertThat(commit("", 3, (short) 8, "orders")).isEqualTo(Errors.ILLEGAL_GENERATION);
     assertThat(commit("", -1, (short) 9, "orders"))
@@ -449,13 +553,14 @@ class ClassicGroupTest {
     assertThat(coordinator.deleteGroups(List.of("g")).join())
         .extracting(r -> Errors.forCode(r.errorCode()))
         .containsExactly(Errors.NONE);
-    assertThat(store.groups().group("g")).isEmpty();
+    assertThat(store.membership("g")).isEmpty();
+    assertThat(store.offsets("g").isEmpty()).isTrue();
     assertThat(coordinator.listGroups(List.of(), List.of()).join()).isEmpty();
   }
 
   @Test
   void aRecordedGroupComesBackStableWithItsMembersAndTheirSessions() {
-    store.putClassicGroup(
+    store.legacy.put(
         "g",
         new ClassicGroupMembership(
             "consumer",
@@ -474,7 +579,9 @@ class ClassicGroupTest {
                     Bytes.of(new byte[] {1})),
                 new ClassicMemberRecord(
                     "m2", null, "c", "/h", 30_000, SESSION_MS, Bytes.EMPTY, Bytes.EMPTY))));
-    coordinator = started(0);
+    coordinator = store.restart();
+    assertThat(store.legacy.group("g")).as("moved off the metadata log").isEmpty();
+    coordinator = store.restart();
 
     assertThat(heartbeat("m1", 7)).isEqualTo(Errors.NONE);
     assertThat(sync("m1", 7).join().assignment()).containsExactly(1);

@@ -2,6 +2,7 @@ package io.watershed.kafka.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.watershed.core.coordinator.ManualCoordinatorScheduler;
 import io.watershed.core.group.ConsumerGroupMembership;
 import io.watershed.core.metadata.TopicMetadata;
 import io.watershed.kafka.KafkaBroker;
@@ -16,6 +17,7 @@ import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestPartition;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic;
 import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,25 +31,26 @@ class ConsumerGroupTest {
       new GroupRequestContext("client", "/127.0.0.1", (short) 1);
   private static final int SESSION_MS = 45_000;
 
-  private final ManualGroupScheduler clock = new ManualGroupScheduler();
-  private final InMemoryGroupPersistence store = new InMemoryGroupPersistence();
+  private final GroupRig store =
+      new GroupRig(new GroupCoordinatorConfig(0, 6000, 300_000, 300_000, SESSION_MS, 500, 4096));
+  private final ManualCoordinatorScheduler clock = store.clock;
   private GroupCoordinator coordinator;
   private TopicMetadata topic;
 
   @BeforeEach
   void start() {
-    topic = store.topic("orders", 4);
-    coordinator = started();
+    topic = store.topics.topic("orders", 4);
+    coordinator = store.start();
   }
 
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  /** Restarts on the same logs: the groups come back from their records. */
   private GroupCoordinator started() {
-    GroupCoordinator c =
-        new GroupCoordinator(
-            store,
-            clock,
-            new GroupCoordinatorConfig(0, 6000, 300_000, 300_000, SESSION_MS, 500, 4096));
-    c.start();
-    return c;
+    return store.restart();
   }
 
   private ConsumerGroupHeartbeatRequestData request(String memberId, int epoch) {
@@ -256,7 +259,7 @@ class ConsumerGroupTest {
   void aGrownTopicAndARegexMatchingANewTopicLeadToANewAssignment() {
     join("m1", null);
     heartbeat("m1", 1, Set.of(0, 1, 2, 3));
-    topic = store.topic("orders", 6);
+    topic = store.topics.topic("orders", 6);
     ConsumerGroupHeartbeatResponseData grown = heartbeat("m1", 1, Set.of(0, 1, 2, 3));
     assertThat(grown.memberEpoch()).isEqualTo(2);
     assertThat(assigned(grown)).containsExactly(0, 1, 2, 3, 4, 5);
@@ -269,7 +272,7 @@ class ConsumerGroupTest {
                 .setTopicPartitions(List.of())
                 .setSubscribedTopicRegex("ord.*"));
     assertThat(regex.assignment().topicPartitions()).hasSize(1);
-    store.topic("orderly", 2);
+    store.topics.topic("orderly", 2);
     ConsumerGroupHeartbeatResponseData more =
         send(request("r1", regex.memberEpoch()).setGroupId("by-regex"));
     assertThat(more.memberEpoch()).isEqualTo(regex.memberEpoch() + 1);
@@ -321,6 +324,28 @@ class ConsumerGroupTest {
     assertThat(commit("", -1, (short) 9, m1Partition))
         .as("not without group management while the group has members")
         .isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+  }
+
+  @Test
+  void aHeartbeatWhoseWriteFailsLeavesTheGroupAsItWasInMemoryAndOnDisk() {
+    assertThat(join("m1", null).memberEpoch()).isEqualTo(1);
+    heartbeat("m1", 1, Set.of(0, 1, 2, 3));
+
+    store.failNextWrite("g");
+    ConsumerGroupHeartbeatResponseData refused = join("m2", null);
+    assertThat(Errors.forCode(refused.errorCode())).isEqualTo(Errors.NOT_COORDINATOR);
+    assertThat(groupEpoch()).isEqualTo(1);
+    assertThat(((ConsumerGroupMembership) store.membership("g").orElseThrow()).members().keys())
+        .containsExactly("m1");
+    ConsumerGroupHeartbeatResponseData m1 = heartbeat("m1", 1, Set.of(0, 1, 2, 3));
+    assertThat(m1.errorCode()).isZero();
+    assertThat(m1.memberEpoch()).as("no rebalance for the member that never joined").isEqualTo(1);
+
+    coordinator = started();
+    assertThat(groupEpoch()).isEqualTo(1);
+    ConsumerGroupHeartbeatResponseData retried = join("m2", null);
+    assertThat(retried.errorCode()).isZero();
+    assertThat(groupEpoch()).isEqualTo(2);
   }
 
   @Test

@@ -2,6 +2,8 @@ package io.watershed.kafka.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.watershed.core.coordinator.CoordinatorException;
+import io.watershed.core.coordinator.CoordinatorException.Reason;
 import io.watershed.core.group.GroupStoreException;
 import io.watershed.core.metadata.MetadataError;
 import io.watershed.log.LogStorageException;
@@ -46,5 +48,22 @@ class GroupErrorsTest {
             GroupErrors.ofWriteFailure(
                 new GroupStoreException(MetadataError.UNKNOWN_TOPIC, "no topic t")))
         .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+  }
+
+  @Test
+  void theRuntimesRefusalsAreTheErrorsKafkasCoordinatorRuntimeGives() {
+    assertThat(
+            GroupErrors.ofWriteFailure(
+                new CompletionException(
+                    new CoordinatorException(Reason.STORAGE, "the write failed"))))
+        .isEqualTo(Errors.NOT_COORDINATOR);
+    assertThat(GroupErrors.ofWriteFailure(new CoordinatorException(Reason.OVERLOADED, "busy")))
+        .isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
+    assertThat(GroupErrors.ofWriteFailure(new CoordinatorException(Reason.CLOSED, "closed")))
+        .isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
+    assertThat(GroupErrors.ofWriteFailure(new CoordinatorException(Reason.LOAD_FAILED, "damaged")))
+        .isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
+    assertThat(GroupErrors.ofWriteFailure(new CoordinatorException(Reason.TOO_LARGE, "big")))
+        .isEqualTo(Errors.INVALID_COMMIT_OFFSET_SIZE);
   }
 }

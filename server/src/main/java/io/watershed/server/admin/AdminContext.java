@@ -34,6 +34,11 @@ public record AdminContext(
     return kafka.door().groups();
   }
 
+  /** The Kafka group coordinator, or null while the Kafka door is not started. */
+  GroupCoordinator kafkaGroupsIfStarted() {
+    return kafka.door() == null ? null : kafka.door().groups();
+  }
+
   KinesisView kinesisStreams() {
     KinesisFrontDoor door = kinesis.door();
     KinesisView view = door == null ? null : door.view();

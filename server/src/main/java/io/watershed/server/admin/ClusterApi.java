@@ -2,6 +2,8 @@ package io.watershed.server.admin;
 
 import io.watershed.core.metadata.TopicMetadata;
 import io.watershed.core.topic.TopicStore;
+import io.watershed.kafka.group.GroupCoordinator;
+import io.watershed.kafka.group.GroupView;
 import io.watershed.log.PartitionLog;
 import io.watershed.log.PartitionTraffic;
 import io.watershed.server.Version;
@@ -13,7 +15,10 @@ import io.watershed.server.metrics.RequestMetrics;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -48,7 +53,7 @@ final class ClusterApi {
     routes.get("/api/v1/stats", h.blocking(r -> stats()));
   }
 
-  private Object cluster() {
+  private Object cluster() throws Exception {
     TopicStore topics = ctx.topics();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("version", Version.get());
@@ -75,10 +80,26 @@ final class ClusterApi {
     }
     m.put("topics", topics.list().size());
     m.put("partitions", partitions);
-    m.put("groups", topics.groups().groups().size());
+    m.put("groups", kafkaGroupCount());
     m.put("dataDir", config.dataDir().toString());
     m.put("logFlush", config.logFlush().toString());
     return m;
+  }
+
+  /**
+   * Kafka consumer groups the coordinator knows: those it coordinates and those with nothing but
+   * committed offsets; 0 while the Kafka door is not started.
+   */
+  private int kafkaGroupCount() throws Exception {
+    GroupCoordinator groups = ctx.kafkaGroupsIfStarted();
+    if (groups == null) {
+      return 0;
+    }
+    Set<String> ids = new TreeSet<>(groups.committedOffsets().keySet());
+    for (GroupView v : groups.views().get(5, TimeUnit.SECONDS)) {
+      ids.add(v.groupId());
+    }
+    return ids.size();
   }
 
   private Object config() {

@@ -3,7 +3,7 @@ package io.watershed.server.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.watershed.core.group.CommittedOffset;
-import io.watershed.core.group.GroupImage;
+import io.watershed.core.group.GroupOffsets;
 import io.watershed.core.group.PartitionOffset;
 import io.watershed.core.metadata.TopicMetadata;
 import io.watershed.core.topic.TopicStore;
@@ -28,9 +28,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code /api/v1/groups}: Kafka consumer groups — the coordinator's live view (state, members,
- * assignments) joined with the committed offsets in core, with lag per partition; and offset resets
- * (to the earliest or latest offset, an offset or a timestamp, with a dry run), refused while the
- * group has members, as Kafka's {@code kafka-consumer-groups --reset-offsets} is.
+ * assignments) joined with its committed offsets, with lag per partition; and offset resets (to the
+ * earliest or latest offset, an offset or a timestamp, with a dry run), refused while the group has
+ * members, as Kafka's {@code kafka-consumer-groups --reset-offsets} is.
  */
 final class GroupsApi {
   private final AdminContext ctx;
@@ -56,11 +56,8 @@ final class GroupsApi {
 
   private Object list() throws Exception {
     Map<String, GroupView> views = views();
-    TopicStore topics = ctx.topics();
     Set<String> ids = new TreeSet<>(views.keySet());
-    for (GroupImage g : topics.groups().groups().all()) {
-      ids.add(g.groupId());
-    }
+    ids.addAll(ctx.kafkaGroups().committedOffsets().keySet());
     List<Map<String, Object>> out = new ArrayList<>();
     for (String id : ids) {
       GroupView v = views.get(id);
@@ -88,8 +85,7 @@ final class GroupsApi {
   private Object describe(Request r) throws Exception {
     String id = r.pathParam("group");
     GroupView v = views().get(id);
-    Optional<GroupImage> image = ctx.topics().groups().group(id);
-    if (v == null && image.isEmpty()) {
+    if (v == null && ctx.kafkaGroups().committedOffsets(id).isEmpty()) {
       throw ApiException.notFound("no consumer group '" + id + "'");
     }
     Map<String, Object> m = new LinkedHashMap<>();
@@ -142,17 +138,11 @@ final class GroupsApi {
       }
     }
     Map<String, Map<Integer, CommittedOffset>> committed = new TreeMap<>();
-    topics
-        .groups()
-        .group(groupId)
-        .ifPresent(
-            g -> {
-              for (PartitionOffset po : g.offsets().all()) {
-                committed
-                    .computeIfAbsent(po.topic(), x -> new TreeMap<>())
-                    .put(po.partition(), po.committed());
-              }
-            });
+    for (PartitionOffset po : ctx.kafkaGroups().committedOffsets(groupId).all()) {
+      committed
+          .computeIfAbsent(po.topic(), x -> new TreeMap<>())
+          .put(po.partition(), po.committed());
+    }
     Set<String> names = new TreeSet<>(owners.keySet());
     names.addAll(committed.keySet());
     List<Map<String, Object>> rows = new ArrayList<>();
@@ -187,15 +177,11 @@ final class GroupsApi {
     TopicStore topics = ctx.topics();
     List<TopicMetadata> targets = new ArrayList<>();
     if (topicName.equals("*")) {
-      GroupImage g =
-          topics
-              .groups()
-              .group(id)
-              .orElseThrow(
-                  () ->
-                      ApiException.notFound(
-                          "group '" + id + "' has no committed offsets; name a topic"));
-      for (String t : g.offsets().topics()) {
+      GroupOffsets g = ctx.kafkaGroups().committedOffsets(id);
+      if (g.isEmpty()) {
+        throw ApiException.notFound("group '" + id + "' has no committed offsets; name a topic");
+      }
+      for (String t : g.topics()) {
         topics.describe(t).ifPresent(targets::add);
       }
     } else {
@@ -251,7 +237,7 @@ final class GroupsApi {
                 yield found == null ? log.logEndOffset() : found.offset();
               }
             };
-        Optional<CommittedOffset> previous = topics.groups().committed(id, t.name(), p);
+        Optional<CommittedOffset> previous = ctx.kafkaGroups().committed(id, t.name(), p);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("topic", t.name());
         row.put("partition", p);

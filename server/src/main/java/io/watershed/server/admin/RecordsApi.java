@@ -143,8 +143,7 @@ final class RecordsApi {
       Long committed =
           group == null
               ? null
-              : ctx.topics()
-                  .groups()
+              : ctx.kafkaGroups()
                   .committed(group, t.name(), p)
                   .map(CommittedOffset::offset)
                   .orElse(null);
@@ -254,8 +253,7 @@ final class RecordsApi {
         (p, o) -> {
           int partition = Integer.parseInt(p);
           long offset = (Long) o;
-          boolean hadCommit =
-              ctx.topics().groups().committed(group, t.name(), partition).isPresent();
+          boolean hadCommit = ctx.kafkaGroups().committed(group, t.name(), partition).isPresent();
           if (offset != start.get(partition) || !hadCommit) {
             offsets.add(
                 new PartitionOffset(

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.watershed.core.metadata.TopicMetadata;
 import io.watershed.core.topic.TopicStore;
+import io.watershed.kafka.group.GroupCoordinator;
 import io.watershed.log.LogConfig;
 import io.watershed.log.LogDamage;
 import io.watershed.log.PartitionLog;
@@ -153,7 +154,16 @@ final class TopicsApi {
     TopicMetadata t = topic(r);
     return ctx.topics()
         .delete(t.name())
-        .thenApply(ignored -> Response.json(HttpResponseStatus.OK, Map.of("deleted", t.name())));
+        .thenApply(
+            ignored -> {
+              // The Kafka groups' offsets of the topic go now rather than at the coordinator's
+              // next sweep (they are never answered meanwhile).
+              GroupCoordinator groups = ctx.kafkaGroupsIfStarted();
+              if (groups != null) {
+                groups.topicsDeleted();
+              }
+              return Response.json(HttpResponseStatus.OK, Map.of("deleted", t.name()));
+            });
   }
 
   private CompletionStage<?> alterConfigs(Request r) {

@@ -9,7 +9,10 @@ import io.watershed.server.config.ServerConfig;
 import io.watershed.server.storage.StorageService;
 import java.util.Map;
 
-/** The Kafka front door as a service of the server, on the storage's topics. */
+/**
+ * The Kafka front door as a service of the server, on the storage's topics, its consumer groups on
+ * the storage's coordinator runtime.
+ */
 public final class KafkaService implements Service {
   private final ServerConfig config;
   private final StorageService storage;
@@ -45,7 +48,8 @@ public final class KafkaService implements Service {
                 config.bindHost(),
                 config.kafkaPort(),
                 config.advertisedHost()),
-            storage.topics());
+            storage.topics(),
+            storage.coordinators());
     door.broker().observeRequests(requests);
     door.useEventLoops(loops.loops());
     try {

@@ -3,7 +3,7 @@ package io.watershed.server.metrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.watershed.core.group.GroupImage;
+import io.watershed.core.group.GroupOffsets;
 import io.watershed.core.group.PartitionOffset;
 import io.watershed.core.stream.EventStore;
 import io.watershed.core.stream.PersistentSubscriptionInfo;
@@ -13,6 +13,7 @@ import io.watershed.kafka.group.GroupCoordinator;
 import io.watershed.kafka.group.GroupView;
 import io.watershed.log.PartitionLog;
 import io.watershed.server.admin.SubscriptionsApi;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -64,12 +65,12 @@ final class GroupCollector implements MultiCollector {
             false)
         .declare("watershed_eventstore_subscription_connections", "Connections of a group.", false);
     TopicStore t = topics.get();
-    if (t != null) {
-      for (GroupImage g : t.groups().groups().all()) {
-        for (PartitionOffset po : g.offsets().all()) {
+    GroupCoordinator coordinator = kafkaGroups.get();
+    if (t != null && coordinator != null) {
+      for (Map.Entry<String, GroupOffsets> g : coordinator.committedOffsets().entrySet()) {
+        for (PartitionOffset po : g.getValue().all()) {
           Labels l =
-              Labels.of(
-                  "group", g.groupId(), "topic", po.topic(), "partition", "" + po.partition());
+              Labels.of("group", g.getKey(), "topic", po.topic(), "partition", "" + po.partition());
           s.gauge("watershed_consumer_group_committed_offset", null, po.committed().offset(), l);
           PartitionLog log = t.partition(po.topic(), po.partition()).orElse(null);
           if (log != null) {
@@ -79,7 +80,6 @@ final class GroupCollector implements MultiCollector {
         }
       }
     }
-    GroupCoordinator coordinator = kafkaGroups.get();
     if (coordinator != null) {
       try {
         for (GroupView v : coordinator.views().get(2, TimeUnit.SECONDS)) {
