@@ -1,5 +1,6 @@
 package io.watershed.core.coordinator;
 
+import io.watershed.core.schedule.SerialScheduler;
 import io.watershed.core.topic.TopicStore;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
   private CoordinatorRuntime(
       List<CoordinatorLog> logs,
       CoordinatorConfig config,
-      IntFunction<CoordinatorScheduler> schedulers,
+      IntFunction<SerialScheduler> schedulers,
       AutoCloseable threads) {
     List<Shard> list = new ArrayList<>(logs.size());
     for (int i = 0; i < logs.size(); i++) {
@@ -86,7 +87,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
   public static CoordinatorRuntime create(
       List<CoordinatorLog> logs,
       CoordinatorConfig config,
-      IntFunction<CoordinatorScheduler> schedulers,
+      IntFunction<SerialScheduler> schedulers,
       AutoCloseable onClose) {
     if (logs.isEmpty()) {
       throw new IllegalArgumentException("a coordinator runtime needs at least one shard");

@@ -1,5 +1,6 @@
 package io.watershed.core.coordinator;
 
+import io.watershed.core.schedule.SerialScheduler;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The threads coordinator shards run on: a small pool shared by every shard plus one timer thread.
- * Each shard gets a {@link CoordinatorScheduler} that runs its tasks one at a time and in order on
- * the pool, so shards run in parallel up to the pool's size and none needs a thread of its own.
+ * Each shard gets a {@link SerialScheduler} that runs its tasks one at a time and in order on the
+ * pool, so shards run in parallel up to the pool's size and none needs a thread of its own.
  *
  * <p>A task that throws is logged and the shard carries on. Thread-safe.
  */
@@ -67,12 +68,12 @@ public final class CoordinatorThreads implements AutoCloseable {
   }
 
   /** A new serial scheduler on these threads, for one shard. */
-  public CoordinatorScheduler newScheduler() {
+  public SerialScheduler newScheduler() {
     return new Serial();
   }
 
   /** Tasks of one shard, run one at a time, in order, on the pool. */
-  private final class Serial implements CoordinatorScheduler {
+  private final class Serial implements SerialScheduler {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
 

@@ -2,6 +2,7 @@ package io.watershed.core.coordinator;
 
 import io.watershed.core.coordinator.CoordinatorException.Reason;
 import io.watershed.core.coordinator.CoordinatorRecords.Stored;
+import io.watershed.core.schedule.SerialScheduler;
 import io.watershed.log.LogException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Everything but {@link #submit} and {@link #close} runs on the owner (the shard's {@link
- *       CoordinatorScheduler}), one task at a time, and checks it ({@link #assertOwner}).
+ *       SerialScheduler}), one task at a time, and checks it ({@link #assertOwner}).
  *   <li>At most one batch is being appended ({@link #inFlight}). While none is, every loaded state
  *       equals the replay of the partition's records in [start, {@link #committedEnd}): the
  *       committed state. While one is, the states also hold that batch's records.
@@ -46,7 +47,7 @@ final class Shard {
 
   private final int id;
   private final CoordinatorLog log;
-  private final CoordinatorScheduler scheduler;
+  private final SerialScheduler scheduler;
   private final CoordinatorConfig config;
   private final CoordinatorStats stats;
 
@@ -73,7 +74,7 @@ final class Shard {
   Shard(
       int id,
       CoordinatorLog log,
-      CoordinatorScheduler scheduler,
+      SerialScheduler scheduler,
       CoordinatorConfig config,
       CoordinatorStats stats) {
     this.id = id;
@@ -87,7 +88,7 @@ final class Shard {
     return id;
   }
 
-  CoordinatorScheduler scheduler() {
+  SerialScheduler scheduler() {
     return scheduler;
   }
 
@@ -574,7 +575,7 @@ final class Shard {
   private record TimerKey(CoordinatorNamespace<?> namespace, String key) {}
 
   private static final class TimerEntry {
-    CoordinatorScheduler.Timer timer;
+    SerialScheduler.Timer timer;
     boolean cancelled;
   }
 

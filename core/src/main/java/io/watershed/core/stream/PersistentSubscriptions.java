@@ -3,6 +3,7 @@ package io.watershed.core.stream;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.watershed.core.schedule.SerialScheduler;
 import io.watershed.core.stream.PersistentSubscriptionException.Reason;
 import io.watershed.core.subscription.ConsumerOptions;
 import io.watershed.core.subscription.CursorCodec;
@@ -12,7 +13,6 @@ import io.watershed.core.subscription.DeliveryTarget;
 import io.watershed.core.subscription.StoredCursor;
 import io.watershed.core.subscription.SubscriptionConsumer;
 import io.watershed.core.subscription.SubscriptionException;
-import io.watershed.core.subscription.SubscriptionScheduler;
 import io.watershed.core.subscription.ThreadSubscriptionScheduler;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * after the other; nothing waits for a write on the scheduler's thread, so one group's slow write
  * holds up no other group.
  *
- * <p>Threading: all group state lives on one {@link SubscriptionScheduler}; the public methods hand
- * work to it. {@link Consumer} callbacks run on it and must not block.
+ * <p>Threading: all group state lives on one {@link SerialScheduler}; the public methods hand work
+ * to it. {@link Consumer} callbacks run on it and must not block.
  */
 public final class PersistentSubscriptions implements AutoCloseable {
   /** The stream holding every group definition (its last event). */
@@ -86,7 +86,7 @@ public final class PersistentSubscriptions implements AutoCloseable {
   }
 
   private final EventStore store;
-  private final SubscriptionScheduler scheduler;
+  private final SerialScheduler scheduler;
   private final ThreadSubscriptionScheduler ownScheduler;
   private final CursorStore cursors;
   private final Map<String, PersistentSubscriptionsGroup> groups = new LinkedHashMap<>();
@@ -98,7 +98,7 @@ public final class PersistentSubscriptions implements AutoCloseable {
 
   private PersistentSubscriptions(
       EventStore store,
-      SubscriptionScheduler scheduler,
+      SerialScheduler scheduler,
       ThreadSubscriptionScheduler ownScheduler,
       CursorStore cursors) {
     this.store = store;
@@ -140,13 +140,13 @@ public final class PersistentSubscriptions implements AutoCloseable {
    * scheduler} (not closed with this).
    */
   public static PersistentSubscriptions open(
-      EventStore store, SubscriptionScheduler scheduler, CursorStore cursors) {
+      EventStore store, SerialScheduler scheduler, CursorStore cursors) {
     return open(store, scheduler, null, cursors);
   }
 
   private static PersistentSubscriptions open(
       EventStore store,
-      SubscriptionScheduler scheduler,
+      SerialScheduler scheduler,
       ThreadSubscriptionScheduler own,
       CursorStore cursors) {
     PersistentSubscriptions s = new PersistentSubscriptions(store, scheduler, own, cursors);

@@ -1,5 +1,6 @@
 package io.watershed.core.stream;
 
+import io.watershed.core.schedule.SerialScheduler;
 import io.watershed.core.stream.PersistentSubscriptionSettings.ConsumerStrategy;
 import io.watershed.core.subscription.CheckpointPolicy;
 import io.watershed.core.subscription.CursorStore;
@@ -11,7 +12,6 @@ import io.watershed.core.subscription.StoredCursor;
 import io.watershed.core.subscription.Subscription;
 import io.watershed.core.subscription.SubscriptionConfig;
 import io.watershed.core.subscription.SubscriptionConsumer;
-import io.watershed.core.subscription.SubscriptionScheduler;
 import io.watershed.core.subscription.SubscriptionStats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,7 +60,7 @@ final class PersistentSubscriptionsGroup {
       PersistentSubscriptionSettings settings,
       StoredCursor cursor,
       CursorStore cursors,
-      SubscriptionScheduler scheduler) {
+      SerialScheduler scheduler) {
     this.stream = stream;
     this.name = name;
     this.id = PersistentSubscriptionsCursorStore.id(stream, name);

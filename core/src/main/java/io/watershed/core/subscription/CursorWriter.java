@@ -1,5 +1,6 @@
 package io.watershed.core.subscription;
 
+import io.watershed.core.schedule.SerialScheduler;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +22,7 @@ final class CursorWriter {
 
   private final String subscription;
   private final CursorStore store;
-  private final SubscriptionScheduler scheduler;
+  private final SerialScheduler scheduler;
   private final Supplier<StoredCursor> snapshot;
   private CheckpointPolicy policy;
 
@@ -34,7 +35,7 @@ final class CursorWriter {
   private int failuresInARow;
   private long failedWrites;
   private String lastError;
-  private SubscriptionScheduler.Timer timer;
+  private SerialScheduler.Timer timer;
   private boolean closed;
   private final List<CompletableFuture<Void>> flushes = new ArrayList<>();
 
@@ -45,7 +46,7 @@ final class CursorWriter {
   CursorWriter(
       String subscription,
       CursorStore store,
-      SubscriptionScheduler scheduler,
+      SerialScheduler scheduler,
       CheckpointPolicy policy,
       Supplier<StoredCursor> snapshot,
       StoredCursor durable) {

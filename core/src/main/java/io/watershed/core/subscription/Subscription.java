@@ -1,5 +1,6 @@
 package io.watershed.core.subscription;
 
+import io.watershed.core.schedule.SerialScheduler;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,14 +31,14 @@ import org.slf4j.LoggerFactory;
  * unacknowledged limit; so the stored cursor is always complete, never truncated.
  *
  * <p>Threading: every method must be called on the scheduler's thread (in a task given to {@link
- * SubscriptionScheduler#execute}); consumers' {@link DeliveryTarget}s are called there too. Time is
- * the scheduler's clock; every wait is a scheduler timer.
+ * SerialScheduler#execute}); consumers' {@link DeliveryTarget}s are called there too. Time is the
+ * scheduler's clock; every wait is a scheduler timer.
  */
 public final class Subscription<E> {
   private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
 
   private final String id;
-  private final SubscriptionScheduler scheduler;
+  private final SerialScheduler scheduler;
   private final SubscriptionSource<E> source;
   private final ToIntFunction<E> keyHash;
   private final ParkSink<E> parkSink;
@@ -57,10 +58,10 @@ public final class Subscription<E> {
   private final List<SubscriptionConsumer<E>> consumersView =
       Collections.unmodifiableList(consumers);
 
-  private SubscriptionScheduler.Timer deadlineTimer;
+  private SerialScheduler.Timer deadlineTimer;
   private long deadlineTimerAt = Long.MAX_VALUE;
-  private SubscriptionScheduler.Timer readRetry;
-  private SubscriptionScheduler.Timer parkedReadRetry;
+  private SerialScheduler.Timer readRetry;
+  private SerialScheduler.Timer parkedReadRetry;
   private long nextConsumerId;
   private int fresh;
   private boolean caughtUp;
@@ -101,7 +102,7 @@ public final class Subscription<E> {
    * {@code store}.
    */
   public static <E> Builder<E> builder(
-      String id, SubscriptionSource<E> source, SubscriptionScheduler scheduler, CursorStore store) {
+      String id, SubscriptionSource<E> source, SerialScheduler scheduler, CursorStore store) {
     return new Builder<>(id, source, scheduler, store);
   }
 
@@ -109,7 +110,7 @@ public final class Subscription<E> {
   public static final class Builder<E> {
     private final String id;
     private final SubscriptionSource<E> source;
-    private final SubscriptionScheduler scheduler;
+    private final SerialScheduler scheduler;
     private final CursorStore store;
     private StoredCursor cursor = StoredCursor.at(0);
     private boolean durable;
@@ -119,10 +120,7 @@ public final class Subscription<E> {
     private ParkSink<E> parkSink = ParkSink.discarding();
 
     private Builder(
-        String id,
-        SubscriptionSource<E> source,
-        SubscriptionScheduler scheduler,
-        CursorStore store) {
+        String id, SubscriptionSource<E> source, SerialScheduler scheduler, CursorStore store) {
       this.id = id;
       this.source = source;
       this.scheduler = scheduler;
@@ -443,8 +441,8 @@ public final class Subscription<E> {
   private void stop() {
     closed = true;
     writer.close();
-    for (SubscriptionScheduler.Timer t :
-        new SubscriptionScheduler.Timer[] {deadlineTimer, readRetry, parkedReadRetry}) {
+    for (SerialScheduler.Timer t :
+        new SerialScheduler.Timer[] {deadlineTimer, readRetry, parkedReadRetry}) {
       if (t != null) {
         t.cancel();
       }

@@ -1,5 +1,6 @@
 package io.watershed.core.subscription;
 
+import io.watershed.core.schedule.SerialScheduler;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -8,11 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link SubscriptionScheduler} on one daemon thread and the wall clock. Cancelled timers leave
- * the queue at once, so re-arming a lease timer does not pile up dead tasks. A task that throws is
+ * A {@link SerialScheduler} on one daemon thread and the wall clock. Cancelled timers leave the
+ * queue at once, so re-arming a lease timer does not pile up dead tasks. A task that throws is
  * logged and the thread carries on; after {@link #close} tasks are dropped.
  */
-public final class ThreadSubscriptionScheduler implements SubscriptionScheduler, AutoCloseable {
+public final class ThreadSubscriptionScheduler implements SerialScheduler, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ThreadSubscriptionScheduler.class);
 
   private final ScheduledThreadPoolExecutor executor;

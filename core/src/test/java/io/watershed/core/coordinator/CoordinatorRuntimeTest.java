@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.watershed.core.coordinator.CoordinatorException.Reason;
+import io.watershed.core.schedule.ManualScheduler;
 import io.watershed.log.LogStorageException;
 import io.watershed.log.format.CompressionType;
 import io.watershed.log.format.RecordBatchBuilder;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * thread, appends complete when the test says, so each interleaving is exact.
  */
 class CoordinatorRuntimeTest {
-  private final ManualCoordinatorScheduler scheduler = new ManualCoordinatorScheduler();
+  private final ManualScheduler scheduler = new ManualScheduler();
   private final List<MemoryCoordinatorLog> logs = new ArrayList<>();
   private CoordinatorRuntime runtime;
   private CoordinatorNamespace<KeyValueShard> kv;

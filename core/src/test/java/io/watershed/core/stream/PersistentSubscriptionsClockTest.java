@@ -3,11 +3,11 @@ package io.watershed.core.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.watershed.core.schedule.ManualScheduler;
 import io.watershed.core.stream.PersistentSubscriptionsTest.Recorder;
 import io.watershed.core.subscription.CursorCodec;
 import io.watershed.core.subscription.CursorStore;
 import io.watershed.core.subscription.InMemoryCursorStore;
-import io.watershed.core.subscription.ManualScheduler;
 import io.watershed.core.topic.TopicStore;
 import io.watershed.log.LogManagerConfig;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.watershed.core.subscription;
 
+import io.watershed.core.schedule.ManualScheduler;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 

@@ -1,9 +1,9 @@
 package io.watershed.kafka.group;
 
-import io.watershed.core.coordinator.CoordinatorScheduler;
 import io.watershed.core.group.Bytes;
 import io.watershed.core.group.ClassicGroupMembership;
 import io.watershed.core.group.ClassicMemberRecord;
+import io.watershed.core.schedule.SerialScheduler;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,7 +45,7 @@ final class ClassicGroup implements CoordinatedGroup {
   private final Map<String, String> staticMembers = new HashMap<>();
 
   /** Member ids handed out with MEMBER_ID_REQUIRED, with the timer that forgets each. */
-  private final Map<String, CoordinatorScheduler.Timer> pendingJoinMembers = new HashMap<>();
+  private final Map<String, SerialScheduler.Timer> pendingJoinMembers = new HashMap<>();
 
   private final Set<String> pendingSyncMembers = new HashSet<>();
 
@@ -53,10 +53,10 @@ final class ClassicGroup implements CoordinatedGroup {
   boolean newMemberAdded;
 
   /** Completes the join phase when the rebalance times out; null when none runs. */
-  CoordinatorScheduler.Timer joinTimer;
+  SerialScheduler.Timer joinTimer;
 
   /** Removes members that did not send SyncGroup in time; null when none runs. */
-  CoordinatorScheduler.Timer syncTimer;
+  SerialScheduler.Timer syncTimer;
 
   ClassicGroup(String groupId) {
     this.groupId = groupId;
@@ -220,12 +220,12 @@ final class ClassicGroup implements CoordinatedGroup {
    * Records a member id handed out with MEMBER_ID_REQUIRED, not yet joined, with the timer that
    * forgets it if the member never comes back.
    */
-  void addPendingMember(String memberId, CoordinatorScheduler.Timer expiry) {
+  void addPendingMember(String memberId, SerialScheduler.Timer expiry) {
     pendingJoinMembers.put(memberId, expiry);
   }
 
   private void forgetPending(String memberId) {
-    CoordinatorScheduler.Timer expiry = pendingJoinMembers.remove(memberId);
+    SerialScheduler.Timer expiry = pendingJoinMembers.remove(memberId);
     if (expiry != null) {
       expiry.cancel();
     }
@@ -396,7 +396,7 @@ final class ClassicGroup implements CoordinatedGroup {
     for (ClassicMember m : members.values()) {
       m.cancelSessionTimer();
     }
-    pendingJoinMembers.values().forEach(CoordinatorScheduler.Timer::cancel);
+    pendingJoinMembers.values().forEach(SerialScheduler.Timer::cancel);
     pendingJoinMembers.clear();
     if (joinTimer != null) {
       joinTimer.cancel();

@@ -1,8 +1,8 @@
 package io.watershed.kafka.group;
 
-import io.watershed.core.coordinator.CoordinatorScheduler;
 import io.watershed.core.group.Bytes;
 import io.watershed.core.group.ClassicMemberRecord;
+import io.watershed.core.schedule.SerialScheduler;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +37,7 @@ final class ClassicMember {
   boolean isNew;
 
   /** Removes the member when it stays silent; null when no timer runs. */
-  CoordinatorScheduler.Timer sessionTimer;
+  SerialScheduler.Timer sessionTimer;
 
   ClassicMember(
       String memberId,

@@ -1,7 +1,7 @@
 package io.watershed.kafka.group;
 
-import io.watershed.core.coordinator.CoordinatorScheduler;
 import io.watershed.core.group.Bytes;
+import io.watershed.core.schedule.SerialScheduler;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +43,7 @@ final class ClassicRebalancer {
    * @param kind what the timer is for: {@code session}, {@code pending}, {@code join}, {@code sync}
    * @param memberId the member it is for, or null for the group's own timers
    */
-  CoordinatorScheduler.Timer schedule(
+  SerialScheduler.Timer schedule(
       ClassicGroup group,
       String kind,
       String memberId,

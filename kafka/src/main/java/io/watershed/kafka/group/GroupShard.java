@@ -3,11 +3,11 @@ package io.watershed.kafka.group;
 import io.watershed.core.coordinator.CoordinatorNamespace;
 import io.watershed.core.coordinator.CoordinatorRecord;
 import io.watershed.core.coordinator.CoordinatorResult;
-import io.watershed.core.coordinator.CoordinatorScheduler;
 import io.watershed.core.coordinator.WriteOperation;
 import io.watershed.core.group.ClassicGroupMembership;
 import io.watershed.core.group.PartitionKey;
 import io.watershed.core.group.PersistentSortedMap;
+import io.watershed.core.schedule.SerialScheduler;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -236,7 +236,7 @@ final class GroupShard {
    * Runs {@code action} as a classic operation once {@code delayMs} have passed, replacing the
    * timer of {@code key}; the returned handle cancels it.
    */
-  CoordinatorScheduler.Timer schedule(String key, long delayMs, Runnable action) {
+  SerialScheduler.Timer schedule(String key, long delayMs, Runnable action) {
     namespace.schedule(
         id,
         key,

@@ -2,10 +2,10 @@ package io.watershed.kafka.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.watershed.core.coordinator.ManualCoordinatorScheduler;
 import io.watershed.core.group.Bytes;
 import io.watershed.core.group.ClassicGroupMembership;
 import io.watershed.core.group.ClassicMemberRecord;
+import io.watershed.core.schedule.ManualScheduler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +45,7 @@ class ClassicGroupTest {
 
   private final GroupRig store =
       new GroupRig(new GroupCoordinatorConfig(0, 6000, 300_000, 300_000, 45_000, 500, 100));
-  private final ManualCoordinatorScheduler clock = store.clock;
+  private final ManualScheduler clock = store.clock;
   private GroupCoordinator coordinator = store.start();
 
   private GroupCoordinator started(int initialDelayMs) {

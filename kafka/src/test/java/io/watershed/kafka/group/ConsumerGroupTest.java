@@ -2,9 +2,9 @@ package io.watershed.kafka.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.watershed.core.coordinator.ManualCoordinatorScheduler;
 import io.watershed.core.group.ConsumerGroupMembership;
 import io.watershed.core.metadata.TopicMetadata;
+import io.watershed.core.schedule.ManualScheduler;
 import io.watershed.kafka.KafkaBroker;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,7 +33,7 @@ class ConsumerGroupTest {
 
   private final GroupRig store =
       new GroupRig(new GroupCoordinatorConfig(0, 6000, 300_000, 300_000, SESSION_MS, 500, 4096));
-  private final ManualCoordinatorScheduler clock = store.clock;
+  private final ManualScheduler clock = store.clock;
   private GroupCoordinator coordinator;
   private TopicMetadata topic;
 

@@ -3,7 +3,6 @@ package io.watershed.kafka.group;
 import io.watershed.core.coordinator.CoordinatorConfig;
 import io.watershed.core.coordinator.CoordinatorLog;
 import io.watershed.core.coordinator.CoordinatorRuntime;
-import io.watershed.core.coordinator.ManualCoordinatorScheduler;
 import io.watershed.core.coordinator.MemoryCoordinatorLog;
 import io.watershed.core.group.ClassicGroupMembership;
 import io.watershed.core.group.ConsumerGroupMembership;
@@ -14,6 +13,7 @@ import io.watershed.core.group.GroupOffsets;
 import io.watershed.core.group.GroupsImage;
 import io.watershed.core.group.PersistentSortedMap;
 import io.watershed.core.metadata.TopicMetadata;
+import io.watershed.core.schedule.ManualScheduler;
 import io.watershed.log.LogStorageException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ import java.util.concurrent.CompletableFuture;
  * coordinator over the same logs, as a restart of the server does.
  */
 final class GroupRig implements AutoCloseable {
-  final ManualCoordinatorScheduler clock = new ManualCoordinatorScheduler();
+  final ManualScheduler clock = new ManualScheduler();
   final List<MemoryCoordinatorLog> logs = new ArrayList<>();
   final Topics topics = new Topics();
   final Legacy legacy = new Legacy();

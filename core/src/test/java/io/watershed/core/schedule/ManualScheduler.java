@@ -1,14 +1,16 @@
-package io.watershed.core.subscription;
+package io.watershed.core.schedule;
 
 import java.util.ArrayDeque;
 import java.util.PriorityQueue;
 
 /**
- * A {@link SubscriptionScheduler} driven by the test: time stands still until {@link #advance}, and
- * tasks run on the test thread, one at a time and in order, as on the scheduler's thread (a task
- * submitted by a running task runs after it). {@link #run} runs the test's own calls as a task.
+ * A {@link SerialScheduler} driven by the test: time stands still until {@link #advance}, and tasks
+ * run on the test thread, one at a time and in order, as on the scheduler's thread (a task
+ * submitted by a running task runs after it). {@link #run} runs the test's own calls as a task. One
+ * instance may serve every shard of a coordinator runtime; they then share its clock and take turns
+ * on the test thread.
  */
-public final class ManualScheduler implements SubscriptionScheduler {
+public final class ManualScheduler implements SerialScheduler {
   private long now = 1_700_000_000_000L;
   private long sequence;
   private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
@@ -66,17 +68,17 @@ public final class ManualScheduler implements SubscriptionScheduler {
    * Whether tasks submitted from outside a task run at once (default) or wait for {@link #drain}:
    * to see what one pass of a subscription does.
    */
-  void drainOnExecute(boolean on) {
+  public void drainOnExecute(boolean on) {
     drainOnExecute = on;
   }
 
   /** Tasks waiting to run. */
-  int queued() {
+  public int queued() {
     return ready.size();
   }
 
-  /** Live timers. */
-  int timers() {
+  /** Timers neither run nor cancelled. */
+  public int pendingTimers() {
     return (int) timers.stream().filter(t -> !t.cancelled).count();
   }
 
@@ -95,7 +97,8 @@ public final class ManualScheduler implements SubscriptionScheduler {
     drain();
   }
 
-  void drain() {
+  /** Runs the tasks waiting, and those they submit. */
+  public void drain() {
     if (running) {
       return;
     }
