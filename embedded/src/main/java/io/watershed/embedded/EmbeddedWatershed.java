@@ -1,5 +1,6 @@
 package io.watershed.embedded;
 
+import io.watershed.log.DurableFiles;
 import io.watershed.server.Server;
 import io.watershed.server.config.ConfigException;
 import io.watershed.server.config.ConfigKeys;
@@ -9,12 +10,9 @@ import io.watershed.server.config.Setting;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -245,25 +243,7 @@ public final class EmbeddedWatershed implements AutoCloseable {
 
   static void deleteTree(Path root) {
     try {
-      Files.walkFileTree(
-          root,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              Files.deleteIfExists(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-              if (e != null) {
-                throw e;
-              }
-              Files.deleteIfExists(dir);
-              return FileVisitResult.CONTINUE;
-            }
-          });
+      DurableFiles.deleteTree(root);
     } catch (NoSuchFileException e) {
       // already gone: nothing to delete
     } catch (IOException e) {
